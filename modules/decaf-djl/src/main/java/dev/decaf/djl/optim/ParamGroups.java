@@ -1,0 +1,184 @@
+package dev.decaf.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.decaf.core.decay.DecayRule;
+import dev.decaf.core.groups.GroupPlan;
+import dev.decaf.core.groups.GroupRule;
+import dev.decaf.core.groups.LayerKind;
+import dev.decaf.core.groups.ParamInfo;
+import dev.decaf.core.groups.ParamMatcher;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Parameter groups of a DJL {@link Block}: which parameters get which weight decay, decay rule and
+ * learning-rate multiplier.
+ *
+ * <p>{@link #standard(Block)} is the nanoGPT / timm / Hugging Face consensus: decay every parameter
+ * with ≥ 2 dimensions; no decay for biases, normalization gains and shifts, and anything with &lt; 2
+ * dimensions. {@link #builder(Block)} adds named groups from decaf-core's {@link GroupRule}s.
+ *
+ * <p>Groups resolve lazily, at the optimizer's first update (or the first call of {@link #plan()}),
+ * so the optimizer can be built before {@code trainer.initialize(...)} gives parameters shapes.
+ * Names come from {@code block.getParameters()}; the optimizer keys its state by them.
+ */
+public final class ParamGroups {
+
+    /** The no-decay selection of {@link #standard}: rank &lt; 2, biases, normalization. */
+    public static final ParamMatcher NO_DECAY =
+            ParamMatcher.ndimBelow(2).or(ParamMatcher.kind(LayerKind.BIAS, LayerKind.NORM));
+
+    private final Block block;
+    private final List<GroupRule> rules;
+    private final Map<String, LayerKind> kindOverrides;
+
+    private ParamGroups(Block block, List<GroupRule> rules, Map<String, LayerKind> kindOverrides) {
+        this.block = Objects.requireNonNull(block, "block");
+        this.rules = List.copyOf(rules);
+        this.kindOverrides = Map.copyOf(kindOverrides);
+    }
+
+    /**
+     * The standard groups: {@code decay} (everything else, the optimizer's λ) and {@code no_decay}
+     * (rank &lt; 2, biases and normalization parameters, λ = 0).
+     *
+     * @param block the model
+     * @return the groups
+     */
+    public static ParamGroups standard(Block block) {
+        return builder(block).add(GroupRule.builder("no_decay", NO_DECAY).weightDecay(0).build()).build();
+    }
+
+    /**
+     * One group holding every parameter, decayed with the optimizer's λ ({@code torch.optim.AdamW(
+     * model.parameters())}).
+     *
+     * @param block the model
+     * @return the groups
+     */
+    public static ParamGroups all(Block block) {
+        return builder(block).build();
+    }
+
+    /**
+     * Starts custom groups. Parameters that no group matches fall in the {@code default} group.
+     *
+     * @param block the model
+     * @return a builder
+     */
+    public static Builder builder(Block block) {
+        return new Builder(block);
+    }
+
+    /** Returns the block. */
+    public Block block() {
+        return block;
+    }
+
+    /** Returns the group rules. */
+    public List<GroupRule> rules() {
+        return rules;
+    }
+
+    /**
+     * Describes the block's parameters (name, shape, kind) in model order. Requires initialized
+     * parameters.
+     *
+     * @return the parameter infos
+     * @throws IllegalStateException when the block is not initialized
+     */
+    public List<ParamInfo> describeParameters() {
+        List<ParamInfo> infos = new ArrayList<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter p = pair.getValue();
+            if (!p.isInitialized()) {
+                throw new IllegalStateException("parameter '" + pair.getKey()
+                        + "' is not initialized: initialize the model (trainer.initialize(shape)) first");
+            }
+            NDArray array = p.getArray();
+            long[] shape = array.getShape().getShape();
+            LayerKind kind = kindOverrides.getOrDefault(pair.getKey(), kindOf(pair.getKey(), p, shape.length));
+            infos.add(new ParamInfo(pair.getKey(), shape, kind));
+        }
+        return infos;
+    }
+
+    /**
+     * Resolves the groups against the block's parameters with the given defaults.
+     *
+     * @param defaultWeightDecay λ for groups that do not set their own
+     * @param defaultRule the rule for groups that do not set their own
+     * @return the plan
+     */
+    public GroupPlan plan(double defaultWeightDecay, DecayRule defaultRule) {
+        return GroupPlan.resolve(describeParameters(), rules, defaultWeightDecay, defaultRule);
+    }
+
+    /**
+     * Maps DJL's parameter ids (the opaque uids {@code Optimizer.update} receives) to names.
+     *
+     * @return id → name, in model order
+     */
+    Map<String, String> idToName() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            map.put(pair.getValue().getId(), pair.getKey());
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static LayerKind kindOf(String name, Parameter p, int ndim) {
+        return switch (p.getType()) {
+            case GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR -> LayerKind.NORM;
+            case BIAS -> LayerKind.BIAS;
+            default -> LayerKind.classify(name, ndim);
+        };
+    }
+
+    /** Builds {@link ParamGroups}. */
+    public static final class Builder {
+        private final Block block;
+        private final List<GroupRule> rules = new ArrayList<>();
+        private final Map<String, LayerKind> kinds = new LinkedHashMap<>();
+
+        private Builder(Block block) {
+            this.block = block;
+        }
+
+        /**
+         * Adds a group.
+         *
+         * @param rule the group
+         * @return this builder
+         */
+        public Builder add(GroupRule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * Declares the kind of a parameter, overriding the name-based classification (model code
+         * that knows its layers uses this).
+         *
+         * @param paramName the parameter name
+         * @param kind its kind
+         * @return this builder
+         */
+        public Builder kind(String paramName, LayerKind kind) {
+            kinds.put(paramName, kind);
+            return this;
+        }
+
+        /** Builds the groups. */
+        public ParamGroups build() {
+            return new ParamGroups(block, rules, kinds);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.decaf.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
+
+/**
+ * Zero-copy float views of DJL tensors, and the checks that make writing through them safe.
+ *
+ * <p>On the PyTorch engine {@code NDArray.toByteBuffer(true)} of a contiguous CPU tensor is a
+ * writable direct view of its storage; a non-contiguous or GPU tensor yields a copy, and {@code
+ * set(...)} swaps the storage, so views are taken afresh for every step and never cached.
+ */
+final class TensorViews {
+
+    private TensorViews() {}
+
+    /** Returns whether an array can be viewed at all: float32, on the CPU, under 2 GiB. */
+    static boolean viewable(NDArray a) {
+        return a.getDataType() == DataType.FLOAT32
+                && !a.getDevice().isGpu()
+                && a.size() > 0
+                && a.size() <= Integer.MAX_VALUE / 4;
+    }
+
+    /**
+     * Returns whether {@code view} (from {@code a.toByteBuffer(true)}) aliases a's storage: flips
+     * the lowest bit of element 0 through the view, reads it back through a second view, restores
+     * it. A copy (non-contiguous tensor) does not see the flip.
+     */
+    static boolean writesThrough(NDArray a, ByteBuffer view) {
+        float original = view.getFloat(0);
+        int flipped = Float.floatToRawIntBits(original) ^ 1;
+        view.putFloat(0, Float.intBitsToFloat(flipped));
+        boolean aliased = Float.floatToRawIntBits(a.toByteBuffer(true).getFloat(0)) == flipped;
+        view.putFloat(0, original);
+        return aliased;
+    }
+
+    /** Zeroes a parameter's accumulated gradient in place (PyTorch accumulates across backwards). */
+    static void zeroGradient(NDArray weight) {
+        if (weight instanceof PtNDArray pt) {
+            JniUtils.zeroGrad(pt);
+        } else {
+            try (NDArray g = weight.getGradient()) {
+                g.subi(g);
+            }
+        }
+    }
+}
