@@ -104,6 +104,9 @@ public final class GroupPlan {
         List<Group> groups = new ArrayList<>();
         for (GroupRule r : rules) {
             List<ParamInfo> m = members.get(r.name());
+            if (m.isEmpty() && r.allowEmpty()) {
+                continue;
+            }
             if (m.isEmpty()) {
                 throw new IllegalArgumentException(
                         "group '" + r.name() + "' (" + r.matcher() + ") matches no parameter");

@@ -21,6 +21,7 @@ public final class GroupRule {
     private final Double weightDecay;
     private final DecayRule decayRule;
     private final double lrScale;
+    private final boolean allowEmpty;
 
     private GroupRule(Builder b) {
         this.name = b.name;
@@ -28,6 +29,12 @@ public final class GroupRule {
         this.weightDecay = b.weightDecay;
         this.decayRule = b.decayRule;
         this.lrScale = b.lrScale;
+        this.allowEmpty = b.allowEmpty;
+    }
+
+    /** Returns whether this group may match no parameter (built-in groups); user groups may not. */
+    public boolean allowEmpty() {
+        return allowEmpty;
     }
 
     /**
@@ -78,6 +85,7 @@ public final class GroupRule {
         private Double weightDecay;
         private DecayRule decayRule;
         private double lrScale = 1.0;
+        private boolean allowEmpty;
 
         private Builder(String name, ParamMatcher matcher) {
             if (name == null || name.isBlank()) {
@@ -125,6 +133,17 @@ public final class GroupRule {
                         "lr_scale of group '" + name + "' must be finite and >= 0, got " + scale);
             }
             this.lrScale = scale;
+            return this;
+        }
+
+        /**
+         * Lets the group match no parameter without error (for built-in groups such as {@code
+         * no_decay} on a model without biases); an empty group is then left out of the plan.
+         *
+         * @return this builder
+         */
+        public Builder allowEmpty() {
+            this.allowEmpty = true;
             return this;
         }
 

@@ -46,14 +46,17 @@ public final class ParamGroups {
     }
 
     /**
-     * The standard groups: {@code decay} (everything else, the optimizer's λ) and {@code no_decay}
-     * (rank &lt; 2, biases and normalization parameters, λ = 0).
+     * The standard groups: {@code decay} (every other parameter: the optimizer's λ and rule) and
+     * {@code no_decay} (rank &lt; 2, biases and normalization parameters, λ = 0).
      *
      * @param block the model
      * @return the groups
      */
     public static ParamGroups standard(Block block) {
-        return builder(block).add(GroupRule.builder("no_decay", NO_DECAY).weightDecay(0).build()).build();
+        return builder(block)
+                .add(GroupRule.builder("decay", NO_DECAY.negate()).allowEmpty().build())
+                .add(GroupRule.builder("no_decay", NO_DECAY).weightDecay(0).allowEmpty().build())
+                .build();
     }
 
     /**
