@@ -62,8 +62,8 @@ public enum DecayRule {
     STABLE("stable") {
         @Override
         public double shrink(double lambda, double lr, double maxLr, double meanSecondMoment) {
-            if (lambda == 0) {
-                return 0;
+            if (lambda == 0 || !(meanSecondMoment > 0)) {
+                return 0; // v̄ = 0 (no gradient signal yet): the official code would divide by zero
             }
             return lr * lambda / Math.sqrt(meanSecondMoment);
         }

@@ -28,8 +28,8 @@ public enum LayerKind {
      *   <li>a name segment containing {@code norm}, or GPT-2's {@code ln_1 / ln_2 / ln_f}, a DJL
      *       {@code gamma}/{@code beta}: {@link #NORM};
      *   <li>a last segment {@code bias} (or ending {@code _bias}): {@link #BIAS};
+     *   <li>{@code lm_head}, GPT-NeoX's {@code embed_out}, {@code output}, {@code head}: {@link #HEAD};
      *   <li>{@code embed}, {@code wte}, {@code wpe}: {@link #EMBEDDING};
-     *   <li>{@code lm_head}, {@code output}, {@code head}: {@link #HEAD};
      *   <li>anything else: {@link #WEIGHT}.
      * </ul>
      *
@@ -46,11 +46,11 @@ public enum LayerKind {
         if (last.equals("bias") || last.endsWith("_bias")) {
             return BIAS;
         }
+        if (n.contains("lm_head") || n.contains("embed_out") || n.startsWith("output.") || n.startsWith("head.") || n.contains(".head.")) {
+            return HEAD;
+        }
         if (n.contains("embed") || n.contains("wte") || n.contains("wpe")) {
             return EMBEDDING;
-        }
-        if (n.contains("lm_head") || n.startsWith("output.") || n.startsWith("head.") || n.contains(".head.")) {
-            return HEAD;
         }
         return WEIGHT;
     }

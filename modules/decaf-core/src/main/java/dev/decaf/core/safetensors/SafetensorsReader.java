@@ -9,7 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +26,9 @@ import java.util.Map;
  */
 public final class SafetensorsReader implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final long MAX_HEADER = 100L << 20;
 
     private final Path path;
@@ -55,6 +60,9 @@ public final class SafetensorsReader implements AutoCloseable {
             } catch (IOException e) {
                 throw new IOException(path + ": header is not valid JSON: " + e.getMessage(), e);
             }
+            if (root == null || !root.isObject()) {
+                throw new IOException(path + ": header is not a JSON object");
+            }
             dataStart = 8 + headerLen;
             long dataSize = size - dataStart;
             Map<String, TensorEntry> map = new LinkedHashMap<>();
@@ -67,6 +75,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 }
                 map.put(f.getKey(), parseEntry(f.getKey(), f.getValue(), dataSize));
             }
+            checkContiguous(map, dataSize);
             entries = Collections.unmodifiableMap(map);
             metadata = Collections.unmodifiableMap(meta);
         } catch (IOException | RuntimeException e) {
@@ -75,10 +84,29 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
+    /** Tensors must tile the data section exactly: no gap, no overlap, nothing after the last. */
+    private void checkContiguous(Map<String, TensorEntry> map, long dataSize) throws IOException {
+        List<TensorEntry> sorted = new ArrayList<>(map.values());
+        sorted.sort(Comparator.comparingLong(TensorEntry::begin).thenComparingLong(TensorEntry::end));
+        long expected = 0;
+        for (TensorEntry e : sorted) {
+            if (e.begin() != expected) {
+                throw new IOException(path + ": tensor '" + e.name() + "' starts at byte " + e.begin()
+                        + " of the data section, expected " + expected + " (overlapping or gapped data_offsets)");
+            }
+            expected = e.end();
+        }
+        if (expected != dataSize) {
+            throw new IOException(path + ": tensors end at byte " + expected + " but the data section has "
+                    + dataSize + " bytes (truncated or trailing data)");
+        }
+    }
+
     private TensorEntry parseEntry(String name, JsonNode n, long dataSize) throws IOException {
         JsonNode offsets = n.get("data_offsets");
         JsonNode shapeNode = n.get("shape");
-        if (n.get("dtype") == null || shapeNode == null || offsets == null || offsets.size() != 2) {
+        if (!n.isObject() || n.get("dtype") == null || shapeNode == null || !shapeNode.isArray() || offsets == null
+                || !offsets.isArray() || offsets.size() != 2) {
             throw new IOException(path + ": tensor '" + name + "' lacks dtype, shape or data_offsets");
         }
         DType dtype;
@@ -90,12 +118,16 @@ public final class SafetensorsReader implements AutoCloseable {
         long[] shape = new long[shapeNode.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong();
-            numel *= shape[i];
+            JsonNode d = shapeNode.get(i);
+            if (!d.canConvertToLong() || d.asLong() < 0) {
+                throw new IOException(path + ": tensor '" + name + "' has an invalid dimension " + d);
+            }
+            shape[i] = d.asLong();
+            numel = Math.multiplyExact(numel, shape[i]);
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
-        if (begin < 0 || end > dataSize || end - begin != numel * dtype.bytes()) {
+        if (begin < 0 || begin > end || end > dataSize || end - begin != numel * dtype.bytes()) {
             throw new IOException(path + ": tensor '" + name + "' has data_offsets [" + begin + ", " + end
                     + "] but the data section has " + dataSize + " bytes and the shape needs "
                     + numel * dtype.bytes() + " (truncated file?)");

@@ -69,9 +69,15 @@ public final class SafetensorsWriter implements AutoCloseable {
         if (channel != null) {
             throw new IllegalStateException("declare every tensor before writing data (at '" + name + "')");
         }
+        if (name.equals("__metadata__")) {
+            throw new IllegalArgumentException("a tensor cannot be named '__metadata__' (reserved by the format)");
+        }
         long numel = 1;
         for (long d : shape) {
-            numel *= d;
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor '" + name + "' has a negative dimension " + d);
+            }
+            numel = Math.multiplyExact(numel, d);
         }
         TensorEntry e = new TensorEntry(name, dtype, shape.clone(), offset, offset + numel * dtype.bytes());
         if (entries.putIfAbsent(name, e) != null) {

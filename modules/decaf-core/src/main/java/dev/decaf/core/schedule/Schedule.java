@@ -91,6 +91,13 @@ public interface Schedule {
         }
     }
 
+    /** Throws unless {@code ratio} is in [0, 1]. */
+    static void checkMinLrRatio(double ratio) {
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("min_lr_ratio must be in [0, 1], got " + ratio);
+        }
+    }
+
     /** Throws unless {@code lr} is finite and non-negative. */
     static double checkLearningRate(String what, double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {

@@ -24,16 +24,15 @@ record WarmupSchedule(
             throw new IllegalArgumentException(
                     "total steps (" + totalSteps + ") must exceed warmup_steps (" + warmupSteps + ")");
         }
-        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new IllegalArgumentException("min_lr_ratio must be in [0, 1], got " + minLrRatio);
-        }
+        Schedule.checkMinLrRatio(minLrRatio);
     }
 
     @Override
     public double lr(long step) {
         Schedule.checkStep(step);
         if (step <= warmupSteps) {
-            return peak * step / warmupSteps;
+            // peak·t/W as PyTorch/HF compute it; at t = W exactly γ_max ((x·n)/n can miss x by an ulp)
+            return step == warmupSteps ? peak : peak * step / warmupSteps;
         }
         if (shape == DecayShape.CONSTANT) {
             return peak;

@@ -359,21 +359,11 @@ public abstract class AdamFamily extends Optimizer {
     }
 
     private void fusedStep(ParamState st, NDArray weight, NDArray grad, AdamCoefficients c) {
-        if (st.weightIsViewable && TensorViews.viewable(grad)) {
-            ByteBuffer p = weight.toByteBuffer(true);
-            ByteBuffer g = grad.toByteBuffer(true);
-            ByteBuffer m = st.m.toByteBuffer(true);
-            ByteBuffer v = st.v.toByteBuffer(true);
-            try (NDArray real = weight.getGradient()) {
-                ByteBuffer z = real.toByteBuffer(true);
-                boolean zeroInKernel = TensorViews.writesThrough(real, z);
-                ParallelRange.run(Math.toIntExact(weight.size()),
-                        (from, to) -> kernel.step(p, g, m, v, zeroInKernel ? z : null, from, to, c));
-                if (!zeroInKernel) {
-                    TensorViews.zeroGradient(weight);
-                }
-            }
-        } else {
+        boolean viewed = consumeGradient(st, weight, grad, (p, g, m, v, z, from, to) -> {
+            kernel.step(p, g, m, v, z, from, to, c);
+            return 0;
+        }) != null;
+        if (!viewed) {
             NDArrayAdamStep.moments(weight, grad, st.m, st.v, c, false);
             NDArrayAdamStep.apply(weight, st.m, st.v, c);
             TensorViews.zeroGradient(weight);
@@ -381,25 +371,43 @@ public abstract class AdamFamily extends Optimizer {
     }
 
     private double moments(ParamState st, NDArray weight, NDArray grad, AdamCoefficients c) {
-        if (st.weightIsViewable && TensorViews.viewable(grad)) {
-            ByteBuffer p = weight.toByteBuffer(true);
-            ByteBuffer g = grad.toByteBuffer(true);
-            ByteBuffer m = st.m.toByteBuffer(true);
-            ByteBuffer v = st.v.toByteBuffer(true);
-            try (NDArray real = weight.getGradient()) {
-                ByteBuffer z = real.toByteBuffer(true);
-                boolean zeroInKernel = TensorViews.writesThrough(real, z);
-                double sum = ParallelRange.sum(Math.toIntExact(weight.size()),
-                        (from, to) -> kernel.moments(p, g, m, v, zeroInKernel ? z : null, from, to, c));
-                if (!zeroInKernel) {
-                    TensorViews.zeroGradient(weight);
-                }
-                return sum;
-            }
+        Double sum = consumeGradient(st, weight, grad, (p, g, m, v, z, from, to) -> kernel.moments(p, g, m, v, z, from, to, c));
+        if (sum != null) {
+            return sum;
         }
-        double sum = NDArrayAdamStep.moments(weight, grad, st.m, st.v, c, true);
+        double s = NDArrayAdamStep.moments(weight, grad, st.m, st.v, c, true);
         TensorViews.zeroGradient(weight);
-        return sum;
+        return s;
+    }
+
+    /** A kernel pass that reads the gradient, over views of θ, g, m, v and the gradient to zero. */
+    @FunctionalInterface
+    private interface GradientPass {
+        double run(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, ByteBuffer zero, int from, int to);
+    }
+
+    /**
+     * Runs a pass over zero-copy views split across threads, then makes sure the parameter's real
+     * gradient is zero: in the same pass when its view writes through (the usual case), else in
+     * place afterwards. Returns the summed pass results, or null when the tensors cannot be viewed.
+     */
+    private Double consumeGradient(ParamState st, NDArray weight, NDArray grad, GradientPass pass) {
+        if (!st.weightIsViewable || !TensorViews.viewable(grad)) {
+            return null;
+        }
+        ByteBuffer p = weight.toByteBuffer(true);
+        ByteBuffer g = grad.toByteBuffer(true);
+        ByteBuffer m = st.m.toByteBuffer(true);
+        ByteBuffer v = st.v.toByteBuffer(true);
+        try (NDArray real = weight.getGradient()) {
+            ByteBuffer z = real.toByteBuffer(true);
+            ByteBuffer zero = TensorViews.writesThrough(real, z) ? z : null;
+            double sum = ParallelRange.sum(Math.toIntExact(weight.size()), (from, to) -> pass.run(p, g, m, v, zero, from, to));
+            if (zero == null) {
+                TensorViews.zeroGradient(weight);
+            }
+            return sum;
+        }
     }
 
     private void apply(ParamState st, NDArray weight, AdamCoefficients c) {
