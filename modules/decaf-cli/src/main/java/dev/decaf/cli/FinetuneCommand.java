@@ -67,6 +67,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--log-every", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
     int logEvery = 25;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final int IN = 32;
     static final int HIDDEN = 128;
     static final int OUT = 8;
@@ -76,6 +79,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        java.io.PrintWriter out = spec.commandLine().getOut();
         Schedule schedule = Schedule.warmup(lr, warmup, steps, DecayShape.COSINE, 0.1);
         SequentialBlock student = mlp();
         AdamFamily opt = optimizer(student, ScheduleTracker.of(schedule));
@@ -91,12 +95,12 @@ final class FinetuneCommand implements Callable<Integer> {
                 NDArray xVal = data[2];
                 NDArray yVal = data[3];
 
-                System.out.println("decaf finetune (optimizer demo): " + TRAIN + " train / " + VALID
+                out.println("decaf finetune (optimizer demo): " + TRAIN + " train / " + VALID
                         + " validation samples from a teacher network, batch " + batchSize + ", " + steps + " steps");
-                System.out.println(opt.describe());
-                System.out.print(opt.groupTable());
+                out.println(opt.describe());
+                out.print(opt.groupTable());
                 double tauIter = 1 / (lr * weightDecay);
-                System.out.printf(Locale.ROOT, "EMA view: τ_iter = 1/(γ·λ) = %.0f steps, τ_epoch = τ_iter·B/N = %.2f epochs,"
+                out.printf(Locale.ROOT, "EMA view: τ_iter = 1/(γ·λ) = %.0f steps, τ_epoch = τ_iter·B/N = %.2f epochs,"
                         + " τ_iter/steps = %.2f%s%n", tauIter, tauIter * batchSize / TRAIN, tauIter / steps,
                         tauIter > steps ? " (decay barely acts within this run)" : "");
 
@@ -121,17 +125,19 @@ final class FinetuneCommand implements Callable<Integer> {
                     y.close();
                     if (step % logEvery == 0 || step == steps) {
                         double seconds = (System.nanoTime() - start) / 1e9;
-                        System.out.printf(Locale.ROOT,
+                        out.printf(Locale.ROOT,
                                 "step %4d/%d  loss %.5f  lr %.2e  grad_norm %.3f  samples/s %.0f  eta %.0fs%n",
                                 step, steps, lossSum / lossCount, schedule.lr(step), gradNorm,
                                 step * batchSize / seconds, seconds / step * (steps - step));
                         lossSum = 0;
                         lossCount = 0;
+                        out.flush();
                     }
                 }
                 double after = evaluate(trainer, xVal, yVal);
-                System.out.printf(Locale.ROOT, "validation loss: %.5f before, %.5f after (%.1f× lower)%n",
+                out.printf(Locale.ROOT, "validation loss: %.5f before, %.5f after (%.1f× lower)%n",
                         before, after, before / after);
+                out.flush();
             }
         }
         return 0;
