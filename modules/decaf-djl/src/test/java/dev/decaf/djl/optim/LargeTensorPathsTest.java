@@ -49,6 +49,7 @@ class LargeTensorPathsTest {
                 theta[i] = init[i];
             }
             NDArray wf = fast.param("big.weight").getArray();
+            int arraysAfterFirstStep = -1;
             for (int t = 1; t <= 4; t++) {
                 NDArray grad = manager.randomNormal(0, 0.1f, new Shape(rows, cols), DataType.FLOAT32);
                 float[] g = grad.toFloatArray();
@@ -62,7 +63,12 @@ class LargeTensorPathsTest {
                     theta[i] -= lr / (1 - Math.pow(0.9, t)) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8);
                 }
                 grad.close();
+                if (t == 1) {
+                    arraysAfterFirstStep = manager.getManagedArrays().size();
+                }
             }
+            assertEquals(arraysAfterFirstStep, manager.getManagedArrays().size(),
+                    "no tensor (or view) outlives its step on either path");
             float[] x = wf.toFloatArray();
             float[] y = slow.param("big.weight").getArray().toFloatArray();
             for (int i = 0; i < n; i++) {
