@@ -13,12 +13,12 @@ import java.nio.ByteBuffer;
  * writable direct view of its storage; a non-contiguous or GPU tensor yields a copy, and {@code
  * set(...)} swaps the storage, so views are taken afresh for every step and never cached.
  */
-final class TensorViews {
+public final class TensorViews {
 
     private TensorViews() {}
 
     /** Returns whether an array can be viewed at all: float32, on the CPU, under 2 GiB. */
-    static boolean viewable(NDArray a) {
+    public static boolean viewable(NDArray a) {
         return a.getDataType() == DataType.FLOAT32
                 && !a.getDevice().isGpu()
                 && a.size() > 0
@@ -30,7 +30,7 @@ final class TensorViews {
      * the lowest bit of element 0 through the view, reads it back through a second view, restores
      * it. A copy (non-contiguous tensor) does not see the flip.
      */
-    static boolean writesThrough(NDArray a, ByteBuffer view) {
+    public static boolean writesThrough(NDArray a, ByteBuffer view) {
         float original = view.getFloat(0);
         int flipped = Float.floatToRawIntBits(original) ^ 1;
         view.putFloat(0, Float.intBitsToFloat(flipped));
@@ -39,8 +39,23 @@ final class TensorViews {
         return aliased;
     }
 
+    /**
+     * Returns a writable zero-copy view of a float32 CPU tensor, or null when the tensor cannot be
+     * viewed (GPU, other dtype, non-contiguous).
+     *
+     * @param a the tensor
+     * @return the view or null
+     */
+    public static ByteBuffer writableView(NDArray a) {
+        if (!viewable(a)) {
+            return null;
+        }
+        ByteBuffer view = a.toByteBuffer(true);
+        return writesThrough(a, view) ? view : null;
+    }
+
     /** Zeroes a parameter's accumulated gradient in place (PyTorch accumulates across backwards). */
-    static void zeroGradient(NDArray weight) {
+    public static void zeroGradient(NDArray weight) {
         if (weight instanceof PtNDArray pt) {
             JniUtils.zeroGrad(pt);
         } else {

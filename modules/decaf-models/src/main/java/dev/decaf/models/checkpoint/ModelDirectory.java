@@ -1,0 +1,335 @@
+package dev.decaf.models.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.safetensors.DType;
+import dev.decaf.core.safetensors.HalfFloats;
+import dev.decaf.core.safetensors.SafetensorsReader;
+import dev.decaf.core.safetensors.SafetensorsWriter;
+import dev.decaf.core.safetensors.TensorEntry;
+import dev.decaf.djl.optim.TensorViews;
+import dev.decaf.models.config.ModelConfig;
+import dev.decaf.models.nn.DecoderModel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A Hugging Face model directory: {@code config.json}, {@code model.safetensors} or {@code
+ * model.safetensors.index.json} with shards, and {@code tokenizer.json}.
+ *
+ * <p>Loading reads tensors one at a time (F32, F16 or BF16; float32 in memory) straight into the
+ * parameters, checks that every parameter is present with its shape, and rejects unknown tensors
+ * (except buffers Hugging Face stores but decaf computes, such as GPT-2's {@code attn.bias}).
+ * Saving writes the same names, shapes and dtype as the source into a temporary directory, forces
+ * it to disk and renames it into place, so a reader never sees a half-written model.
+ */
+public final class ModelDirectory {
+
+    /** Tensors that Hugging Face checkpoints may carry but decaf derives (masks, rotary tables). */
+    private static final List<String> DERIVED_SUFFIXES =
+            List.of(".attn.bias", ".attn.masked_bias", ".rotary_emb.inv_freq");
+
+    /** Default shard size: Hugging Face's {@code max_shard_size} default. */
+    public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * A loaded model.
+     *
+     * @param config the architecture
+     * @param model the block, initialized with the checkpoint's weights
+     * @param dtype the dtype the checkpoint stored (saved back the same way)
+     * @param directory where it came from
+     */
+    public record Loaded(ModelConfig config, DecoderModel model, DType dtype, Path directory) {}
+
+    private ModelDirectory() {}
+
+    /**
+     * Loads a model directory onto the manager's device.
+     *
+     * @param dir the directory
+     * @param manager owns the parameters
+     * @return the model
+     * @throws IOException when a file is missing or malformed, a tensor is missing, unknown or
+     *     mis-shaped (the message names it)
+     */
+    public static Loaded load(Path dir, NDManager manager) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": not a model directory");
+        }
+        ModelConfig config = ModelConfig.load(dir);
+        DecoderModel model = DecoderModel.of(config);
+        model.initialize(manager);
+        Map<String, Parameter> params = model.parameters();
+        Set<String> seen = new HashSet<>();
+        DType stored = null;
+        for (Path file : tensorFiles(dir)) {
+            try (SafetensorsReader r = SafetensorsReader.open(file)) {
+                for (TensorEntry e : r.entries().values()) {
+                    String name = resolve(e.name(), params, config);
+                    if (name == null) {
+                        continue;
+                    }
+                    if (!seen.add(name)) {
+                        throw new IOException(file + ": tensor '" + e.name() + "' appears twice");
+                    }
+                    NDArray target = params.get(name).getArray();
+                    long[] want = target.getShape().getShape();
+                    if (!Arrays.equals(want, e.shape())) {
+                        throw new IOException(file + ": tensor '" + e.name() + "' has shape " + Arrays.toString(e.shape())
+                                + " but config.json implies " + Arrays.toString(want));
+                    }
+                    if (e.dtype() != DType.F32 && e.dtype() != DType.F16 && e.dtype() != DType.BF16) {
+                        throw new IOException(file + ": tensor '" + e.name() + "' is " + e.dtype()
+                                + "; decaf loads F32, F16 and BF16");
+                    }
+                    stored = stored == null ? e.dtype() : stored;
+                    readInto(r, e, target);
+                }
+            }
+        }
+        for (String name : params.keySet()) {
+            if (!seen.contains(name)) {
+                throw new IOException(dir + ": checkpoint has no tensor '" + name + "' (needed by config.json)");
+            }
+        }
+        return new Loaded(config, model, stored == null ? DType.F32 : stored, dir);
+    }
+
+    /** Maps a checkpoint name to a parameter name; null for derived buffers and a tied head. */
+    private static String resolve(String name, Map<String, Parameter> params, ModelConfig config) throws IOException {
+        if (params.containsKey(name)) {
+            return name;
+        }
+        if (params.containsKey("transformer." + name)) {
+            return "transformer." + name; // GPT2Model checkpoints (no LM-head wrapper) omit the prefix
+        }
+        if (DERIVED_SUFFIXES.stream().anyMatch(name::endsWith)) {
+            return null;
+        }
+        if (name.equals("lm_head.weight") && config.tiedEmbeddings()) {
+            return null; // stored copy of the tied embedding
+        }
+        throw new IOException("checkpoint tensor '" + name + "' is not a parameter of this " + config.modelType()
+                + " model");
+    }
+
+    private static List<Path> tensorFiles(Path dir) throws IOException {
+        Path single = dir.resolve("model.safetensors");
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            JsonNode root;
+            try {
+                root = JSON.readTree(index.toFile());
+            } catch (IOException e) {
+                throw new IOException(index + ": not valid JSON", e);
+            }
+            JsonNode map = root.get("weight_map");
+            if (map == null || !map.isObject()) {
+                throw new IOException(index + ": missing key 'weight_map'");
+            }
+            Set<String> files = new java.util.TreeSet<>();
+            map.elements().forEachRemaining(f -> files.add(f.asText()));
+            List<Path> out = new ArrayList<>();
+            for (String f : files) {
+                Path p = dir.resolve(f).normalize();
+                if (!p.startsWith(dir.normalize()) || !Files.isRegularFile(p)) {
+                    throw new IOException(index + ": shard '" + f + "' is missing");
+                }
+                out.add(p);
+            }
+            return out;
+        }
+        if (Files.isRegularFile(single)) {
+            return List.of(single);
+        }
+        throw new IOException(dir + ": no model.safetensors or model.safetensors.index.json");
+    }
+
+    private static void readInto(SafetensorsReader r, TensorEntry e, NDArray target) throws IOException {
+        int n = Math.toIntExact(e.numel());
+        ByteBuffer view = TensorViews.writableView(target);
+        ByteBuffer floats = view != null ? view : ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
+        if (e.dtype() == DType.F32) {
+            r.read(e.name(), floats.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+        } else {
+            ByteBuffer halves = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+            r.read(e.name(), halves.duplicate());
+            HalfFloats.widen(e.dtype(), halves, floats, n);
+        }
+        if (view == null) {
+            target.set(floats.rewind()); // GPU or non-contiguous: copy in
+        }
+    }
+
+    /**
+     * Saves a model directory atomically, with the dtype the source stored.
+     *
+     * @param model the model
+     * @param dtype F32, F16 or BF16
+     * @param tokenizer a tokenizer.json to copy, or null
+     * @param dir the target (replaced if it exists)
+     * @throws IOException on a write error
+     */
+    public static void save(DecoderModel model, DType dtype, Path tokenizer, Path dir) throws IOException {
+        save(model, dtype, tokenizer, dir, DEFAULT_SHARD_BYTES);
+    }
+
+    /**
+     * Saves a model directory atomically, sharding above {@code shardBytes}.
+     *
+     * @param model the model
+     * @param dtype F32, F16 or BF16
+     * @param tokenizer a tokenizer.json to copy, or null
+     * @param dir the target (replaced if it exists)
+     * @param shardBytes the largest shard
+     * @throws IOException on a write error
+     */
+    public static void save(DecoderModel model, DType dtype, Path tokenizer, Path dir, long shardBytes)
+            throws IOException {
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+            throw new IllegalArgumentException("models are saved as F32, F16 or BF16, not " + dtype);
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
+        try {
+            ObjectNode config = model.config().json();
+            config.put("torch_dtype", switch (dtype) {
+                case F16 -> "float16";
+                case BF16 -> "bfloat16";
+                default -> "float32";
+            });
+            writeFile(tmp.resolve("config.json"), JSON.writeValueAsBytes(config));
+            writeTensors(model, dtype, tmp, shardBytes);
+            if (tokenizer != null) {
+                Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+                writeFile(tmp.resolve("tokenizer.json"), Files.readAllBytes(src));
+            }
+            replace(tmp, dir);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    private static void writeTensors(DecoderModel model, DType dtype, Path dir, long shardBytes) throws IOException {
+        List<List<Map.Entry<String, Parameter>>> shards = new ArrayList<>();
+        List<Map.Entry<String, Parameter>> current = new ArrayList<>();
+        long size = 0;
+        for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+            long bytes = e.getValue().getArray().size() * dtype.bytes();
+            if (!current.isEmpty() && size + bytes > shardBytes) {
+                shards.add(current);
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(e);
+            size += bytes;
+        }
+        shards.add(current);
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        long total = 0;
+        for (int s = 0; s < shards.size(); s++) {
+            String file = shards.size() == 1 ? "model.safetensors"
+                    : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", s + 1, shards.size());
+            try (SafetensorsWriter w = SafetensorsWriter.create(dir.resolve(file), Map.of("format", "pt"))) {
+                for (var e : shards.get(s)) {
+                    w.add(e.getKey(), dtype, e.getValue().getArray().getShape().getShape());
+                }
+                for (var e : shards.get(s)) {
+                    w.write(e.getKey(), bytes(e.getValue().getArray(), dtype));
+                    weightMap.put(e.getKey(), file);
+                    total += e.getValue().getArray().size() * dtype.bytes();
+                }
+            }
+        }
+        if (shards.size() > 1) {
+            ObjectNode index = JSON.createObjectNode();
+            index.putObject("metadata").put("total_size", total);
+            ObjectNode map = index.putObject("weight_map");
+            weightMap.forEach(map::put);
+            writeFile(dir.resolve("model.safetensors.index.json"), JSON.writeValueAsBytes(index));
+        }
+    }
+
+    private static ByteBuffer bytes(NDArray a, DType dtype) {
+        NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        ByteBuffer floats = f.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype == DType.F32) {
+            return floats;
+        }
+        int n = Math.toIntExact(a.size());
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        HalfFloats.narrow(dtype, floats, out, n);
+        return out;
+    }
+
+    private static void writeFile(Path p, byte[] data) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** Renames {@code tmp} to {@code dir}; an existing {@code dir} is moved aside first, then deleted. */
+    private static void replace(Path tmp, Path dir) throws IOException {
+        Path old = null;
+        if (Files.exists(dir)) {
+            old = dir.resolveSibling("." + dir.getFileName() + ".old-" + System.nanoTime());
+            move(dir, old);
+        }
+        move(tmp, dir);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.decaf.models.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+import dev.decaf.core.groups.LayerKind;
+import dev.decaf.models.config.Gpt2Config;
+import dev.decaf.models.nn.Attention;
+import dev.decaf.models.nn.DecoderModel;
+
+/**
+ * GPT-2 (Radford et al. 2019), the whole model in one file:
+ *
+ * <pre>
+ * h = wte[ids] + wpe[pos]
+ * for each block:  h = h + c_proj(attn(ln_1(h)))            q, k, v = split(ln_1(h)·W_attn + b)
+ *                  h = h + mlp.c_proj(gelu(c_fc(ln_2(h))))  gelu(x) = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+ * logits = ln_f(h) · wteᵀ                                   (output head tied to the embedding)
+ * </pre>
+ *
+ * Weights keep Hugging Face's Conv1D layout {@code [in, out]} (y = x·W + b), so checkpoints load
+ * as they are. Initialisation follows GPT-2: N(0, 0.02) for matrices and embeddings, residual
+ * projections scaled by 1/√(2·n_layer), LayerNorm 1/0, biases 0.
+ */
+public final class Gpt2Model extends DecoderModel {
+
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+
+    private final Gpt2Config config;
+    private final Parameter wte;
+    private final Parameter wpe;
+    private final Layer[] layers;
+    private final Parameter lnFW;
+    private final Parameter lnFB;
+
+    /** One transformer block's parameters. */
+    private record Layer(Parameter ln1W, Parameter ln1B, Parameter attnW, Parameter attnB, Parameter projW,
+            Parameter projB, Parameter ln2W, Parameter ln2B, Parameter fcW, Parameter fcB, Parameter fcProjW,
+            Parameter fcProjB) {}
+
+    /**
+     * Creates the model (uninitialized).
+     *
+     * @param config the architecture
+     */
+    public Gpt2Model(Gpt2Config config) {
+        this.config = config;
+        int d = config.hiddenSize();
+        int inner = config.innerSize();
+        float std = (float) config.initializerRange();
+        Initializer normal = new NormalInitializer(std);
+        Initializer residual = new NormalInitializer((float) (std / Math.sqrt(2.0 * config.numLayers())));
+        wte = declare("transformer.wte.weight", LayerKind.EMBEDDING, normal, config.vocabSize(), d);
+        wpe = declare("transformer.wpe.weight", LayerKind.EMBEDDING, normal, config.maxPositions(), d);
+        layers = new Layer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String h = "transformer.h." + i + ".";
+            layers[i] = new Layer(
+                    declare(h + "ln_1.weight", LayerKind.NORM, Initializer.ONES, d),
+                    declare(h + "ln_1.bias", LayerKind.NORM, Initializer.ZEROS, d),
+                    declare(h + "attn.c_attn.weight", LayerKind.WEIGHT, normal, d, 3L * d),
+                    declare(h + "attn.c_attn.bias", LayerKind.BIAS, Initializer.ZEROS, 3L * d),
+                    declare(h + "attn.c_proj.weight", LayerKind.WEIGHT, residual, d, d),
+                    declare(h + "attn.c_proj.bias", LayerKind.BIAS, Initializer.ZEROS, d),
+                    declare(h + "ln_2.weight", LayerKind.NORM, Initializer.ONES, d),
+                    declare(h + "ln_2.bias", LayerKind.NORM, Initializer.ZEROS, d),
+                    declare(h + "mlp.c_fc.weight", LayerKind.WEIGHT, normal, d, inner),
+                    declare(h + "mlp.c_fc.bias", LayerKind.BIAS, Initializer.ZEROS, inner),
+                    declare(h + "mlp.c_proj.weight", LayerKind.WEIGHT, residual, inner, d),
+                    declare(h + "mlp.c_proj.bias", LayerKind.BIAS, Initializer.ZEROS, d));
+        }
+        lnFW = declare("transformer.ln_f.weight", LayerKind.NORM, Initializer.ONES, d);
+        lnFB = declare("transformer.ln_f.bias", LayerKind.NORM, Initializer.ZEROS, d);
+    }
+
+    @Override
+    public Gpt2Config config() {
+        return config;
+    }
+
+    @Override
+    protected NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        var manager = ids.getManager();
+        NDArray tokenTable = value(ps, wte, ids, training);
+        NDArray pos = Attention.positions(manager, b, t, mask);
+        NDArray h = embed(ids, tokenTable).add(embed(pos, value(ps, wpe, ids, training)));
+        h = dropout(h, config.embdDropout(), training);
+        NDArray attnMask = Attention.causalMask(manager, t, mask);
+        int heads = config.numHeads();
+        int d = config.hiddenSize();
+        for (Layer l : layers) {
+            NDArray a = layerNorm(h, ps, l.ln1W(), l.ln1B(), training);
+            NDArray qkv = a.matMul(value(ps, l.attnW(), ids, training)).addi(value(ps, l.attnB(), ids, training));
+            NDArray q = Attention.splitHeads(qkv.get(":, :, 0:" + d), heads);
+            NDArray k = Attention.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), heads);
+            NDArray v = Attention.splitHeads(qkv.get(":, :, " + 2 * d + ":"), heads);
+            NDArray y = Attention.mergeHeads(Attention.attend(q, k, v, attnMask, (float) config.attnDropout(), training));
+            y = y.matMul(value(ps, l.projW(), ids, training)).addi(value(ps, l.projB(), ids, training));
+            h = h.add(dropout(y, config.residDropout(), training));
+            NDArray m = layerNorm(h, ps, l.ln2W(), l.ln2B(), training);
+            NDArray f = gelu(m.matMul(value(ps, l.fcW(), ids, training)).addi(value(ps, l.fcB(), ids, training)));
+            f = f.matMul(value(ps, l.fcProjW(), ids, training)).addi(value(ps, l.fcProjB(), ids, training));
+            h = h.add(dropout(f, config.residDropout(), training));
+        }
+        h = layerNorm(h, ps, lnFW, lnFB, training);
+        return h.matMul(tokenTable.transpose());
+    }
+
+    private static NDArray embed(NDArray ids, NDArray table) {
+        return Embedding.embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private NDArray layerNorm(NDArray x, ParameterStore ps, Parameter w, Parameter b, boolean training) {
+        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), value(ps, w, x, training),
+                value(ps, b, x, training), (float) config.layerNormEps()).singletonOrThrow();
+    }
+
+    private static NDArray dropout(NDArray x, double rate, boolean training) {
+        return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
+    }
+
+    /** GELU, tanh form ({@code gelu_new}): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    static NDArray gelu(NDArray x) {
+        // in place only where autograd does not need the overwritten value (tanh's output it does)
+        NDArray inner = x.pow(3).muli(0.044715f).addi(x).muli(GELU_C).tanh();
+        return inner.add(1f).mul(x).muli(0.5f);
+    }
+
+}

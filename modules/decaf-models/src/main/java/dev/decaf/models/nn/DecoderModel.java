@@ -1,0 +1,159 @@
+package dev.decaf.models.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import dev.decaf.core.groups.LayerKind;
+import dev.decaf.djl.optim.ParamGroups;
+import dev.decaf.models.config.Gpt2Config;
+import dev.decaf.models.config.LlamaConfig;
+import dev.decaf.models.config.ModelConfig;
+import dev.decaf.models.gpt2.Gpt2Model;
+import dev.decaf.models.llama.LlamaModel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A causal language model as one DJL block whose parameters carry Hugging Face's tensor names
+ * ({@code transformer.h.0.attn.c_attn.weight}, {@code model.layers.0.self_attn.q_proj.weight}) and
+ * shapes, so group rules, logs and checkpoints speak one language and checkpoints load without
+ * renaming or transposing.
+ *
+ * <p>Input: token ids {@code [B, T]} (int32 or int64) and optionally an attention mask {@code [B,
+ * T]} (1 = token, 0 = padding). Output: logits {@code [B, T, V]}. With a mask, padded keys are
+ * never attended to and positions count only real tokens, so a right- or left-padded batch gives
+ * each sequence the logits it gets alone.
+ */
+public abstract class DecoderModel extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Map<String, Parameter> params = new LinkedHashMap<>();
+    private final Map<String, LayerKind> kinds = new LinkedHashMap<>();
+
+    protected DecoderModel() {
+        super(VERSION);
+    }
+
+    /**
+     * Builds the model for a config.
+     *
+     * @param config the architecture
+     * @return a GPT-2 or Llama block (uninitialized)
+     */
+    public static DecoderModel of(ModelConfig config) {
+        if (config instanceof Gpt2Config g) {
+            return new Gpt2Model(g);
+        }
+        return new LlamaModel((LlamaConfig) config);
+    }
+
+    /** Returns the architecture. */
+    public abstract ModelConfig config();
+
+    /**
+     * Declares a parameter with its Hugging Face name, shape, kind and initializer.
+     *
+     * @param name the tensor name
+     * @param kind what it is (for decay groups)
+     * @param init the initializer
+     * @param shape the shape
+     * @return the parameter
+     */
+    protected final Parameter declare(String name, LayerKind kind, Initializer init, long... shape) {
+        Parameter.Type type = switch (kind) {
+            case BIAS -> Parameter.Type.BIAS;
+            case NORM -> name.endsWith("bias") ? Parameter.Type.BETA : Parameter.Type.GAMMA;
+            default -> Parameter.Type.WEIGHT;
+        };
+        Parameter p = addParameter(Parameter.builder().setName(name).setType(type).optShape(new Shape(shape))
+                .optInitializer(init).build());
+        params.put(name, p);
+        kinds.put(name, kind);
+        return p;
+    }
+
+    /** Returns the parameters by Hugging Face name, in checkpoint order. */
+    public final Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** Returns each parameter's layer kind. */
+    public final Map<String, LayerKind> kinds() {
+        return Collections.unmodifiableMap(kinds);
+    }
+
+    /**
+     * Returns a group builder for this model with every parameter's kind declared (hidden
+     * matrices, embeddings, output head, norms, biases), ready for decaf-core rules.
+     *
+     * @return the builder
+     */
+    public final ParamGroups.Builder groups() {
+        ParamGroups.Builder b = ParamGroups.builder(this);
+        kinds.forEach(b::kind);
+        return b;
+    }
+
+    /**
+     * Initializes every parameter as float32 on the manager's device.
+     *
+     * @param manager the manager
+     */
+    public final void initialize(ai.djl.ndarray.NDManager manager) {
+        initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+    }
+
+    /** Reads the current value of a parameter for this forward pass. */
+    protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
+        return ps.getValue(p, like.getDevice(), training);
+    }
+
+    @Override
+    protected final NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray ids = inputs.get(0);
+        if (ids.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, time], got " + ids.getShape());
+        }
+        if (ids.getDataType() != DataType.INT64) {
+            ids = ids.toType(DataType.INT64, false);
+        }
+        NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
+        long t = ids.getShape().get(1);
+        if (t > config().maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + t + " tokens is longer than the model's "
+                    + config().maxPositions() + " positions");
+        }
+        return new NDList(logits(ps, ids, mask, training));
+    }
+
+    /**
+     * Computes logits {@code [B, T, V]}.
+     *
+     * @param ps the parameter store
+     * @param ids token ids, int64 {@code [B, T]}
+     * @param mask attention mask {@code [B, T]} or null
+     * @param training whether dropout is active
+     * @return the logits
+     */
+    protected abstract NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, boolean training);
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), in.get(1), config().vocabSize())};
+    }
+
+    /** Returns the number of scalar parameters. */
+    public final long numParameters() {
+        return params.values().stream().mapToLong(p -> p.getShape().size()).sum();
+    }
+}
