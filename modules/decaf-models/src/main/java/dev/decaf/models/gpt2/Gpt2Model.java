@@ -129,8 +129,9 @@ public final class Gpt2Model extends DecoderModel {
 
     /** GELU, tanh form ({@code gelu_new}): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
     static NDArray gelu(NDArray x) {
-        // in place only where autograd does not need the overwritten value (tanh's output it does)
-        NDArray inner = x.pow(3).muli(0.044715f).addi(x).muli(GELU_C).tanh();
+        // In place only where autograd does not need the overwritten value: a product's or a
+        // sum's output may be overwritten, tanh's output may not (its derivative is 1 − tanh²).
+        NDArray inner = x.mul(x).mul(x).muli(0.044715f).addi(x).muli(GELU_C).tanh();
         return inner.add(1f).mul(x).muli(0.5f);
     }
 
