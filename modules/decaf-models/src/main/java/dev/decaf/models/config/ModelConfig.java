@@ -55,9 +55,12 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
      * @throws IOException when the file is missing, not JSON, or invalid (the message names the key)
      */
     static ModelConfig load(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new IOException(path + ": no such file or directory");
+        }
         Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no config.json");
+            throw new IOException(path + ": no config.json in this directory");
         }
         JsonNode root;
         try {
