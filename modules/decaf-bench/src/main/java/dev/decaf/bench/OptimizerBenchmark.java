@@ -3,11 +3,7 @@ package dev.decaf.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.djl.optim.MallocHint;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +22,6 @@ import java.util.Map;
 public final class OptimizerBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RESULT = "RESULT ";
 
     /**
      * One measured case.
@@ -54,7 +49,7 @@ public final class OptimizerBenchmark {
         if (args.length == 6 && args[0].equals("--child")) {
             Result r = measure(OptimizerStep.Impl.parse(args[1]), ParameterSet.parse(args[2]),
                     Integer.parseInt(args[3]), Integer.parseInt(args[4]), Double.parseDouble(args[5]));
-            System.out.println(RESULT + JSON.valueToTree(Map.of(
+            System.out.println(ChildRun.RESULT + JSON.valueToTree(Map.of(
                     "impl", r.impl().name(), "set", r.set().id(), "tuned", r.tunedMalloc(),
                     "median_ms", r.medianMs(), "min_ms", r.minMs(), "iterations", r.iterations(),
                     "kernel", r.kernel())));
@@ -127,50 +122,10 @@ public final class OptimizerBenchmark {
 
     private static Result child(OptimizerStep.Impl impl, ParameterSet set, boolean tuned, int warmup, int iterations,
             double maxSeconds) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector", "-Xmx8g",
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                OptimizerBenchmark.class.getName(), "--child", impl.name(), set.id(),
-                Integer.toString(warmup), Integer.toString(iterations), Double.toString(maxSeconds)));
-        String threads = System.getProperty("decaf.optimizer.threads");
-        if (threads != null) {
-            cmd.add(1, "-Ddecaf.optimizer.threads=" + threads);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        if (tuned) {
-            env.put("MALLOC_ARENA_MAX", "1");
-            env.put("GLIBC_TUNABLES", MallocHint.ENVIRONMENT.substring(MallocHint.ENVIRONMENT.indexOf("GLIBC_TUNABLES=") + 15));
-        } else {
-            env.remove("MALLOC_ARENA_MAX");
-            env.remove("GLIBC_TUNABLES");
-        }
-        try {
-            Process p = pb.start();
-            JsonNode result = null;
-            StringBuilder output = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (line.startsWith(RESULT)) {
-                        result = JSON.readTree(line.substring(RESULT.length()));
-                    } else {
-                        output.append(line).append('\n');
-                    }
-                }
-            }
-            int code = p.waitFor();
-            if (code != 0 || result == null) {
-                throw new IllegalStateException("benchmark child " + impl + "/" + set.id() + " failed (exit " + code
-                        + "):\n" + output);
-            }
-            return new Result(impl, set, result.get("tuned").asBoolean(), result.get("median_ms").asDouble(),
-                    result.get("min_ms").asDouble(), result.get("iterations").asInt(), result.get("kernel").asText());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start a benchmark JVM: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        JsonNode result = ChildRun.run(ChildRun.java(OptimizerBenchmark.class.getName(), "--child", impl.name(), set.id(),
+                Integer.toString(warmup), Integer.toString(iterations), Double.toString(maxSeconds)), tuned, Map.of());
+        return new Result(impl, set, result.get("tuned").asBoolean(), result.get("median_ms").asDouble(),
+                result.get("min_ms").asDouble(), result.get("iterations").asInt(), result.get("kernel").asText());
     }
 
     /**

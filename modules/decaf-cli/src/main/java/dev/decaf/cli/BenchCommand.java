@@ -2,6 +2,9 @@ package dev.decaf.cli;
 
 import dev.decaf.bench.OptimizerBenchmark;
 import dev.decaf.bench.ParameterSet;
+import dev.decaf.bench.TrainBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code decaf bench}: benchmarks that report ratios against baselines measured in the same run. */
 @Command(name = "bench", description = "Run benchmarks (ratios against baselines measured in the same run).",
-        subcommands = {BenchCommand.Optimizer.class})
+        subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -51,6 +54,52 @@ final class BenchCommand implements Runnable {
             var results = OptimizerBenchmark.run(System.out, parsed, warmup, iterations, maxSeconds);
             System.out.println();
             System.out.print(OptimizerBenchmark.table(results));
+            return 0;
+        }
+    }
+
+    /** {@code decaf bench train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Training tokens/s (forward, backward, AdamW step) of a GPT from models/, decaf against",
+                "PyTorch eager (Debian's python3-torch) on the same model in the same run; each case in a fresh",
+                "process, with default and tuned glibc malloc (and 1 or all threads for PyTorch)."},
+            footer = {"", "Examples:", "  ./decaf bench train", "  ./decaf bench train --config models/gpt2-tiny.json --steps 20",
+                "", "PyTorch needs: apt-get install python3-torch libopenblas0-pthread"})
+    static final class Train implements Callable<Integer> {
+
+        @Option(names = "--config", description = "Model config (default: ${DEFAULT-VALUE}).")
+        Path config = Path.of("models/gpt2-4x256.json");
+
+        @Option(names = "--batch", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+        int batch = 8;
+
+        @Option(names = "--seq-len", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        int seqLen = 128;
+
+        @Option(names = "--warmup", description = "Untimed steps (default: ${DEFAULT-VALUE}).")
+        int warmup = 3;
+
+        @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int steps = 10;
+
+        @Option(names = "--python", description = "Python with torch for the baseline; 'none' skips it (default: ${DEFAULT-VALUE}).")
+        String python = "/usr/bin/python3";
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(config)) {
+                throw new IllegalArgumentException("--config " + config + ": no such file");
+            }
+            if (batch < 1 || seqLen < 2 || warmup < 0 || steps < 1) {
+                throw new IllegalArgumentException("need --batch >= 1, --seq-len >= 2, --warmup >= 0, --steps >= 1; got "
+                        + batch + ", " + seqLen + ", " + warmup + ", " + steps);
+            }
+            System.out.println("decaf bench train: " + config + ", " + batch + " x " + seqLen + " tokens per step, "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
+            var cases = TrainBenchmark.run(System.out, config, batch, seqLen, warmup, steps,
+                    python.equals("none") ? null : python);
+            System.out.println();
+            System.out.print(TrainBenchmark.table(cases));
             return 0;
         }
     }

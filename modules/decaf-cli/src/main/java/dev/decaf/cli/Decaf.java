@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "decaf 0.1.0-SNAPSHOT",
         description = "Fine-tune small language models on the JVM with weight decay done right.",
-        subcommands = {FinetuneCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {FinetuneCommand.class, InitCommand.class, TokenizerCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./decaf finetune", "  ./decaf finetune --optimizer adamc --steps 300",
             "  ./decaf bench optimizer", "", "Exit codes: 0 success, 1 runtime failure, 2 bad usage or input."})
 public final class Decaf implements Runnable {
