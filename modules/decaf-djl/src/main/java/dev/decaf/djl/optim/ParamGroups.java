@@ -101,12 +101,16 @@ public final class ParamGroups {
         List<ParamInfo> infos = new ArrayList<>();
         for (Pair<String, Parameter> pair : block.getParameters()) {
             Parameter p = pair.getValue();
-            if (!p.isInitialized()) {
+            long[] shape;
+            if (p.isInitialized()) {
+                NDArray array = p.getArray();
+                shape = array.getShape().getShape();
+            } else if (p.getShape() != null) {
+                shape = p.getShape().getShape(); // declared up front: the table needs no weights
+            } else {
                 throw new IllegalStateException("parameter '" + pair.getKey()
                         + "' is not initialized: initialize the model (trainer.initialize(shape)) first");
             }
-            NDArray array = p.getArray();
-            long[] shape = array.getShape().getShape();
             LayerKind kind = kindOverrides.getOrDefault(pair.getKey(), kindOf(pair.getKey(), p, shape.length));
             infos.add(new ParamInfo(pair.getKey(), shape, kind));
         }

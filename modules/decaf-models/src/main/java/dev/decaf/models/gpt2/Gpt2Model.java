@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -111,7 +112,8 @@ public final class Gpt2Model extends DecoderModel {
             h = h.add(dropout(f, config.residDropout(), training));
         }
         h = layerNorm(h, ps, lnFW, lnFB, training);
-        return h.matMul(tokenTable.transpose());
+        // x·Wᵀ through linear: an op on the parameter itself would attach its result to the model's manager
+        return Linear.linear(h, tokenTable).singletonOrThrow();
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

@@ -61,7 +61,12 @@ class GoldenLogitsTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager);
             assertEquals(name.endsWith("bf16") ? DType.BF16 : DType.F32, loaded.dtype());
-            float[][][] actual = forward(loaded, manager, ids, null);
+            int before = manager.getManagedArrays().size();
+            float[][][] actual;
+            try (NDManager scope = manager.newSubManager()) {
+                actual = forward(loaded, scope, ids, null);
+            }
+            assertEquals(before, manager.getManagedArrays().size(), "a forward pass leaves no array on the model's manager");
             double worst = 0;
             JsonNode logits = expected.get("logits");
             for (int b = 0; b < ids.length; b++) {

@@ -1,0 +1,407 @@
+package dev.decaf.models.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.decaf.models.data.Batch;
+import dev.decaf.models.data.BatchIterator;
+import dev.decaf.models.data.DataException;
+import dev.decaf.models.data.DataFormat;
+import dev.decaf.models.data.LmDataset;
+import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.tokenizer.TextTokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Mean next-token loss and perplexity of a model over a data file:
+ *
+ * <pre>
+ * loss = Σ_{positions that count} −log softmax(z_t)[y_t]  /  N,     perplexity = exp(loss),
+ * </pre>
+ *
+ * where {@code N} (the {@code tokens} of the result) is the number of predicted positions that
+ * count. The per-position negative log-likelihoods come from the engine (float32 log-softmax);
+ * they are summed in double precision.
+ *
+ * <ul>
+ *   <li><b>Pre-tokenised JSON lines</b> ({@code {"input_ids": [...]}}, detected from the first
+ *       non-blank line as in {@link DataFormat#AUTO}): one sequence per line, exactly as given —
+ *       never packed, never truncated. A sequence of {@code n} ids predicts its {@code n − 1} last
+ *       ids from the ones before; it needs {@code 2 ≤ n ≤ max_positions + 1}. Sequences are batched
+ *       in file order, right-padded, with an attention mask, so each gets the logits it gets alone.
+ *       No tokenizer is needed.
+ *   <li><b>Text, JSON lines text, prompt–completion</b>: {@link LmDataset} packing (no shuffling, no
+ *       hold-out) with context {@code seqLen = min(max_positions − 1, requested)}, i.e. blocks of at
+ *       most {@code max_positions} tokens, and its loss mask (completion tokens only for
+ *       prompt–completion). The tail that does not fill a block is not evaluated. The token cache is
+ *       written as {@link LmDataset} does (next to the file by default).
+ * </ul>
+ */
+public final class Evaluator {
+
+    /** Strict JSON: trailing content and duplicate keys are errors. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /**
+     * The result of an evaluation.
+     *
+     * @param loss mean negative log-likelihood per predicted position (nats)
+     * @param perplexity {@code exp(loss)}
+     * @param tokens predicted positions counted
+     * @param sequences sequences (lines or packed blocks) evaluated
+     */
+    public record Result(double loss, double perplexity, long tokens, long sequences) {
+
+        /** Returns the result as {@code {"loss": …, "perplexity": …, "tokens": …}} (non-finite as null). */
+        public String toJson() {
+            return "{\"loss\": " + number(loss) + ", \"perplexity\": " + number(perplexity) + ", \"tokens\": " + tokens
+                    + "}";
+        }
+
+        private static String number(double v) {
+            return Double.isFinite(v) ? Double.toString(v) : "null";
+        }
+    }
+
+    private final DecoderModel model;
+    private final NDManager manager;
+
+    /**
+     * Creates an evaluator.
+     *
+     * @param model the model (initialized)
+     * @param manager a manager on the model's device, for the per-batch arrays
+     */
+    public Evaluator(DecoderModel model, NDManager manager) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /**
+     * Returns the context used for packed data: {@code min(max_positions − 1, requested)}.
+     *
+     * @param requested the wanted context, or ≤ 0 for the model's longest
+     * @return the context length
+     */
+    public int packedSeqLen(int requested) {
+        int longest = Math.max(1, model.config().maxPositions() - 1);
+        return requested > 0 ? Math.min(longest, requested) : longest;
+    }
+
+    /**
+     * Evaluates a data file.
+     *
+     * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
+     * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
+     * @param tokenizerFile the {@code tokenizer.json} (or its directory) that identifies the
+     *     tokenizer for the token cache; may be null for {@code input_ids} files
+     * @param batchSize sequences per forward pass, ≥ 1
+     * @param seqLen the context for packed data (capped at {@code max_positions − 1}); ≤ 0 for the
+     *     longest
+     * @return the loss
+     * @throws DataException when the file is missing, empty or malformed (the message names the
+     *     file and line)
+     * @throws IOException on a read error
+     */
+    public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen)
+            throws IOException {
+        checkBatchSize(batchSize);
+        if (isTokenFile(file)) {
+            return evaluateSequences(readTokenFile(file, model.config().vocabSize(), model.config().maxPositions() + 1),
+                    batchSize);
+        }
+        if (tokenizer == null || tokenizerFile == null) {
+            throw new DataException(file, "is not pre-tokenised ({\"input_ids\": [...]} lines), so it needs the"
+                    + " model's tokenizer.json");
+        }
+        LmDataset data = LmDataset.builder()
+                .setDataFile(file)
+                .setTokenizer(tokenizer)
+                .optTokenizerFile(tokenizerFile)
+                .setSeqLen(packedSeqLen(seqLen))
+                .optShuffle(false)
+                .build();
+        return evaluate(data.train().batches(0, batchSize));
+    }
+
+    /**
+     * Evaluates batches (of any {@link LmDataset} split): each row's first {@code lengths[r]}
+     * positions are real, and each position counts with its loss-mask weight.
+     *
+     * @param batches the batches
+     * @return the loss over all of them
+     */
+    public Result evaluate(BatchIterator batches) {
+        Accumulator acc = new Accumulator();
+        while (batches.hasNext()) {
+            Batch b = batches.next();
+            acc.add(b.inputs(), b.labels(), b.lossMask(), b.lengths());
+        }
+        return acc.result();
+    }
+
+    /**
+     * Evaluates sequences one by one as given, batched in order with right padding and an
+     * attention mask: sequence {@code s} predicts {@code s[1..n)} from {@code s[0..n−1)}.
+     *
+     * @param sequences the sequences, each of {@code 2 … max_positions + 1} ids in the vocabulary
+     * @param batchSize sequences per forward pass
+     * @return the loss; {@code tokens = Σ (n − 1)}
+     */
+    public Result evaluateSequences(List<int[]> sequences, int batchSize) {
+        checkBatchSize(batchSize);
+        int vocab = model.config().vocabSize();
+        int limit = model.config().maxPositions() + 1;
+        for (int s = 0; s < sequences.size(); s++) {
+            int[] seq = sequences.get(s);
+            if (seq.length < 2 || seq.length > limit) {
+                throw new IllegalArgumentException("sequence " + s + " has " + seq.length + " ids; need 2 to " + limit);
+            }
+            for (int id : seq) {
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("sequence " + s + " has id " + id + " outside [0, " + vocab + ")");
+                }
+            }
+        }
+        Accumulator acc = new Accumulator();
+        for (int from = 0; from < sequences.size(); from += batchSize) {
+            int rows = Math.min(batchSize, sequences.size() - from);
+            int width = 0;
+            for (int r = 0; r < rows; r++) {
+                width = Math.max(width, sequences.get(from + r).length - 1);
+            }
+            int[][] inputs = new int[rows][width];
+            int[][] labels = new int[rows][width];
+            float[][] mask = new float[rows][width];
+            int[] lengths = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                int[] seq = sequences.get(from + r);
+                int n = seq.length - 1;
+                System.arraycopy(seq, 0, inputs[r], 0, n);
+                System.arraycopy(seq, 1, labels[r], 0, n);
+                java.util.Arrays.fill(mask[r], 0, n, 1f);
+                lengths[r] = n;
+            }
+            acc.add(inputs, labels, mask, lengths);
+        }
+        return acc.result();
+    }
+
+    /** Sums masked negative log-likelihoods over batches, in double. */
+    private final class Accumulator {
+        private double nllSum;
+        private double weight;
+        private long positions;
+        private long sequences;
+
+        void add(int[][] inputs, int[][] labels, float[][] lossMask, int[] lengths) {
+            int rows = inputs.length;
+            if (rows == 0) {
+                return;
+            }
+            int width = inputs[0].length;
+            boolean padded = false;
+            long[][] attention = new long[rows][width];
+            for (int r = 0; r < rows; r++) {
+                java.util.Arrays.fill(attention[r], 0, lengths[r], 1L);
+                padded |= lengths[r] < width;
+            }
+            float[] nll;
+            try (NDManager scope = manager.newSubManager()) {
+                NDList in = new NDList(scope.create(toLongs(inputs)));
+                if (padded) {
+                    in.add(scope.create(attention));
+                }
+                NDArray logits = model.forward(new ParameterStore(scope, false), in, false).singletonOrThrow();
+                NDArray targets = scope.create(toLongs(labels)).expandDims(-1);
+                NDArray values = logits.logSoftmax(-1).gather(targets, -1).squeeze(-1).neg();
+                nll = values.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < lengths[r]; j++) {
+                    float m = lossMask[r][j];
+                    if (m != 0) {
+                        nllSum += (double) m * nll[r * width + j];
+                        weight += m;
+                        positions++;
+                    }
+                }
+            }
+            sequences += rows;
+        }
+
+        Result result() {
+            if (positions == 0) {
+                throw new IllegalArgumentException("nothing to evaluate: no predicted position counts in the loss");
+            }
+            double loss = nllSum / weight;
+            return new Result(loss, Math.exp(loss), positions, sequences);
+        }
+    }
+
+    private static long[][] toLongs(int[][] a) {
+        long[][] out = new long[a.length][];
+        for (int r = 0; r < a.length; r++) {
+            out[r] = new long[a[r].length];
+            for (int j = 0; j < a[r].length; j++) {
+                out[r][j] = a[r][j];
+            }
+        }
+        return out;
+    }
+
+    private static void checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+    }
+
+    /**
+     * Returns whether a file holds pre-tokenised JSON lines: a {@code .jsonl}, {@code .json} or
+     * {@code .ndjson} file whose first non-blank line is an object with {@code input_ids}.
+     *
+     * @param file the file
+     * @return whether to read it with {@link #readTokenFile}
+     * @throws DataException when the file is missing
+     * @throws IOException on a read error
+     */
+    public static boolean isTokenFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file, Files.exists(file) ? "not a regular file" : "no such file");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!(name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson"))) {
+            return false;
+        }
+        try (BufferedReader r = reader(file)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    return node != null && node.isObject() && node.has("input_ids");
+                } catch (JsonProcessingException e) {
+                    return false; // LmDataset reports the malformed line
+                }
+            }
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * Reads a JSON lines file of {@code {"input_ids": [...]}} objects, one sequence per non-blank
+     * line (other fields are ignored).
+     *
+     * @param file the file
+     * @param vocabSize every id must be in {@code [0, vocabSize)}
+     * @param maxIds the most ids a line may hold
+     * @return the sequences, in file order
+     * @throws DataException naming {@code file:line} for invalid JSON, a missing or mistyped
+     *     field, an id outside the vocabulary, fewer than 2 or more than {@code maxIds} ids, or a
+     *     file with no sequence
+     * @throws IOException on a read error
+     */
+    public static List<int[]> readTokenFile(Path file, int vocabSize, int maxIds) throws IOException {
+        List<int[]> out = new ArrayList<>();
+        try (BufferedReader r = reader(file)) {
+            String line;
+            long number = 0;
+            while ((line = r.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                out.add(parseIds(file, number, line, vocabSize, maxIds));
+            }
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "no such file");
+        } catch (CharacterCodingException e) {
+            throw new DataException(file, "not valid UTF-8");
+        }
+        if (out.isEmpty()) {
+            throw new DataException(file, "no data: no {\"input_ids\": [...]} line");
+        }
+        return out;
+    }
+
+    private static int[] parseIds(Path file, long line, String text, int vocabSize, int maxIds) throws DataException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+            m = m.lines().findFirst().orElse(m).strip();
+            throw new DataException(file, line, "not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "…" : m)
+                    + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw new DataException(file, line, "expected a JSON object, got " + type(node));
+        }
+        JsonNode ids = node.get("input_ids");
+        if (ids == null) {
+            throw new DataException(file, line, "missing field 'input_ids'");
+        }
+        if (!ids.isArray()) {
+            throw new DataException(file, line, "field 'input_ids' must be an array of token ids, got " + type(ids));
+        }
+        if (ids.size() < 2) {
+            throw new DataException(file, line, "input_ids has " + ids.size() + (ids.size() == 1 ? " id" : " ids")
+                    + "; a sequence needs at least 2 (an input and its label)");
+        }
+        if (ids.size() > maxIds) {
+            throw new DataException(file, line, "input_ids has " + ids.size() + " ids, more than the model's "
+                    + (maxIds - 1) + " positions + 1");
+        }
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode e = ids.get(i);
+            if (!e.isIntegralNumber()) {
+                String v = e.isValueNode() ? e.toString() : type(e);
+                throw new DataException(file, line, "input_ids[" + i + "] must be an integer, got "
+                        + (v.length() > 40 ? v.substring(0, 40) + "…" : v));
+            }
+            if (!e.canConvertToInt() || e.intValue() < 0 || e.intValue() >= vocabSize) {
+                throw new DataException(file, line, "input_ids[" + i + "] = " + e.asText()
+                        + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
+            out[i] = e.intValue();
+        }
+        return out;
+    }
+
+    private static String type(JsonNode node) {
+        return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static BufferedReader reader(Path file) throws IOException {
+        return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    }
+}

@@ -1,0 +1,261 @@
+package dev.decaf.models.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.decaf.models.data.DataException;
+import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.checkpoint.ModelDirectory;
+import dev.decaf.models.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loss and perplexity on the golden gpt2-tiny model against log-softmax by hand in double. */
+class EvaluatorTest {
+
+    static NDManager manager;
+    static DecoderModel model;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() throws Exception {
+        manager = NDManager.newBaseManager();
+        model = ModelDirectory.load(Golden.gpt2Tiny(), manager).model();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    /** Σ over positions j with weight m[j] ≠ 0 of −log softmax(z_j)[ids[j+1]], in double; {sum, count}. */
+    static double[] referenceNll(int[] ids, float[] mask) {
+        float[][] z = Golden.logits(model, manager, Arrays.copyOf(ids, ids.length - 1));
+        double sum = 0;
+        double count = 0;
+        for (int j = 0; j < z.length; j++) {
+            if (mask != null && mask[j] == 0) {
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : z[j]) {
+                max = Math.max(max, v);
+            }
+            double s = 0;
+            for (float v : z[j]) {
+                s += Math.exp(v - max);
+            }
+            double logSoftmax = z[j][ids[j + 1]] - max - Math.log(s);
+            sum -= logSoftmax;
+            count++;
+        }
+        return new double[] {sum, count};
+    }
+
+    static List<int[]> randomSequences(long seed, int... lengths) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<int[]> out = new ArrayList<>();
+        for (int n : lengths) {
+            out.add(r.ints(n, 0, 96).toArray());
+        }
+        return out;
+    }
+
+    static Path writeIds(Path file, List<int[]> seqs) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int[] s : seqs) {
+            lines.add("{\"input_ids\": " + Arrays.toString(s) + "}");
+            lines.add(""); // blank lines are skipped
+        }
+        return Files.write(file, lines);
+    }
+
+    @Test
+    void lossOverAnInputIdsFileIsTheClosedFormMeanNll() throws IOException {
+        List<int[]> seqs = randomSequences(1, 9, 2, 33, 17, 65, 5);
+        Path file = writeIds(tmp.resolve("ids.jsonl"), seqs);
+        double sum = 0;
+        long count = 0;
+        for (int[] s : seqs) {
+            double[] r = referenceNll(s, null);
+            sum += r[0];
+            count += (long) r[1];
+        }
+        double want = sum / count;
+        Evaluator ev = new Evaluator(model, manager);
+        Evaluator.Result res = ev.evaluate(file, null, null, 4, 0);
+        assertEquals(8 + 1 + 32 + 16 + 64 + 4, res.tokens());
+        assertEquals(count, res.tokens());
+        assertEquals(6, res.sequences());
+        assertEquals(want, res.loss(), 1e-5);
+        assertEquals(Math.exp(res.loss()), res.perplexity(), 1e-12);
+        assertTrue(res.loss() > 3 && res.loss() < 6, "a random model is near ln 96 = 4.56: " + res.loss());
+        System.out.printf("golden gpt2-tiny: loss %.7f (reference %.7f), perplexity %.4f over %d tokens%n",
+                res.loss(), want, res.perplexity(), res.tokens());
+    }
+
+    @Test
+    void paddingDoesNotChangeTheResult() {
+        List<int[]> seqs = randomSequences(2, 3, 40, 11, 64, 2, 25, 7);
+        Evaluator ev = new Evaluator(model, manager);
+        Evaluator.Result one = ev.evaluateSequences(seqs, 1);
+        for (int batch : new int[] {2, 3, 7, 100}) {
+            Evaluator.Result padded = ev.evaluateSequences(seqs, batch);
+            assertEquals(one.tokens(), padded.tokens());
+            assertEquals(one.loss(), padded.loss(), 1e-5, "batch size " + batch);
+        }
+    }
+
+    /** A tokenizer for the golden model's 96 ids: printable ASCII 32–125 → 0–93, '\n' → 94, end-of-text 95. */
+    static final class AsciiTokenizer implements TextTokenizer {
+        @Override
+        public int[] encode(String text) {
+            return text.chars().map(c -> c == '\n' ? 94 : c - 32).toArray();
+        }
+
+        @Override
+        public String decode(int[] ids) {
+            return Arrays.stream(ids).mapToObj(i -> i == 94 ? "\n" : i == 95 ? "" : String.valueOf((char) (i + 32)))
+                    .collect(Collectors.joining());
+        }
+
+        @Override
+        public int vocabSize() {
+            return 96;
+        }
+
+        @Override
+        public int eosId() {
+            return 95;
+        }
+
+        @Override
+        public int padId() {
+            return 95;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** The packed stream's blocks of seqLen + 1 tokens and their label masks, evaluated one by one. */
+    static double referencePacked(int[] stream, float[] tokenMask, int seqLen, long[] tokensOut) {
+        int block = seqLen + 1;
+        double sum = 0;
+        long count = 0;
+        for (int b = 0; (b + 1) * block <= stream.length; b++) {
+            int[] ids = Arrays.copyOfRange(stream, b * block, (b + 1) * block);
+            float[] m = Arrays.copyOfRange(tokenMask, b * block + 1, (b + 1) * block); // mask of each label
+            double[] r = referenceNll(ids, m);
+            sum += r[0];
+            count += (long) r[1];
+        }
+        tokensOut[0] = count;
+        return sum / count;
+    }
+
+    @Test
+    void textIsPackedIntoBlocksOfTheModelsContext() throws IOException {
+        String text = "the quick brown fox jumps over the lazy dog.\nPack my box with five dozen liquor jugs!\n"
+                .repeat(4);
+        Path file = Files.writeString(tmp.resolve("corpus.txt"), text);
+        Path tokFile = Files.writeString(tmp.resolve("tokenizer.json"), "{\"ascii\": 1}"); // identifies it for the cache
+        AsciiTokenizer tok = new AsciiTokenizer();
+        int[] doc = tok.encode(text);
+        int[] stream = Arrays.copyOf(doc, doc.length + 1);
+        stream[doc.length] = 95;
+        float[] ones = new float[stream.length];
+        Arrays.fill(ones, 1f);
+        Evaluator ev = new Evaluator(model, manager);
+        for (int seqLen : new int[] {16, 0, 1000}) {
+            int used = ev.packedSeqLen(seqLen);
+            assertEquals(seqLen == 16 ? 16 : 63, used, "min(max positions − 1, --seq-len)");
+            long[] tokens = new long[1];
+            double want = referencePacked(stream, ones, used, tokens);
+            Evaluator.Result r = ev.evaluate(file, tok, tokFile, 3, seqLen);
+            assertEquals(tokens[0], r.tokens());
+            assertEquals(want, r.loss(), 1e-5, "seqLen " + seqLen);
+        }
+    }
+
+    @Test
+    void promptCompletionCountsOnlyCompletionTokens() throws IOException {
+        String[][] pairs = {{"Q: 2+2?", " A: 4"}, {"Q: capital of France?", " A: Paris"}, {"Say hi.", " hi there"},
+            {"Count: ", "1 2 3 4 5 6 7 8 9"}, {"Echo: abc", " abc"}};
+        AsciiTokenizer tok = new AsciiTokenizer();
+        List<String> lines = new ArrayList<>();
+        List<Integer> stream = new ArrayList<>();
+        List<Float> mask = new ArrayList<>();
+        for (String[] p : pairs) {
+            lines.add("{\"prompt\": \"" + p[0] + "\", \"completion\": \"" + p[1] + "\"}");
+            for (int id : tok.encode(p[0])) {
+                stream.add(id);
+                mask.add(0f);
+            }
+            for (int id : tok.encode(p[1])) {
+                stream.add(id);
+                mask.add(1f);
+            }
+            stream.add(95);
+            mask.add(1f);
+        }
+        Path file = Files.write(tmp.resolve("sft.jsonl"), lines);
+        Path tokFile = Files.writeString(tmp.resolve("tokenizer.json"), "{\"ascii\": 1}");
+        int[] s = stream.stream().mapToInt(Integer::intValue).toArray();
+        float[] m = new float[mask.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = mask.get(i);
+        }
+        long[] tokens = new long[1];
+        double want = referencePacked(s, m, 40, tokens);
+        Evaluator.Result r = new Evaluator(model, manager).evaluate(file, tok, tokFile, 2, 40);
+        assertEquals(tokens[0], r.tokens());
+        assertEquals(want, r.loss(), 1e-5);
+    }
+
+    @Test
+    void badFilesNameTheFileLineAndValue() throws IOException {
+        Evaluator ev = new Evaluator(model, manager);
+        Path bad = Files.writeString(tmp.resolve("bad.jsonl"), "{\"input_ids\": [1, 2, 3]}\n{\"input_ids\": [1, 2,\n");
+        DataException e = assertThrows(DataException.class, () -> ev.evaluate(bad, null, null, 2, 0));
+        assertTrue(e.getMessage().startsWith(bad + ":2: not valid JSON"), e.getMessage());
+
+        Path vocab = Files.writeString(tmp.resolve("vocab.jsonl"), "{\"input_ids\": [1, 2, 3]}\n\n{\"input_ids\": [1, 96]}\n");
+        e = assertThrows(DataException.class, () -> ev.evaluate(vocab, null, null, 2, 0));
+        assertEquals(vocab + ":3: input_ids[1] = 96 is outside the vocabulary [0, 96)", e.getMessage());
+
+        Path shortSeq = Files.writeString(tmp.resolve("short.jsonl"), "{\"input_ids\": [7]}\n");
+        e = assertThrows(DataException.class, () -> ev.evaluate(shortSeq, null, null, 2, 0));
+        assertTrue(e.getMessage().startsWith(shortSeq + ":1: input_ids has 1 id"), e.getMessage());
+
+        Path longSeq = writeIds(tmp.resolve("long.jsonl"), randomSequences(3, 66));
+        e = assertThrows(DataException.class, () -> ev.evaluate(longSeq, null, null, 2, 0));
+        assertTrue(e.getMessage().startsWith(longSeq + ":1: input_ids has 66 ids"), e.getMessage());
+
+        Path type = Files.writeString(tmp.resolve("type.jsonl"), "{\"input_ids\": [1, \"x\"]}\n");
+        e = assertThrows(DataException.class, () -> ev.evaluate(type, null, null, 2, 0));
+        assertEquals(type + ":1: input_ids[1] must be an integer, got \"x\"", e.getMessage());
+
+        Path missing = tmp.resolve("missing.jsonl");
+        e = assertThrows(DataException.class, () -> ev.evaluate(missing, null, null, 2, 0));
+        assertEquals(missing + ": no such file", e.getMessage());
+
+        Path text = Files.writeString(tmp.resolve("t.txt"), "hello\n");
+        e = assertThrows(DataException.class, () -> ev.evaluate(text, null, null, 2, 0));
+        assertTrue(e.getMessage().contains("needs the model's tokenizer.json"), e.getMessage());
+    }
+}
