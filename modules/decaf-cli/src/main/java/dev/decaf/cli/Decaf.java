@@ -13,9 +13,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "decaf 0.1.0-SNAPSHOT",
         description = "Fine-tune small language models on the JVM with weight decay done right.",
-        subcommands = {FinetuneCommand.class, InitCommand.class, TokenizerCommand.class, BenchCommand.class,
+        subcommands = {FinetuneCommand.class, EvalCommand.class, GenerateCommand.class, InitCommand.class,
+            TokenizerCommand.class, RecipesCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  ./decaf finetune", "  ./decaf finetune --optimizer adamc --steps 300",
+        footer = {"", "Examples:", "  ./decaf finetune", "  ./decaf finetune recipes/quickstart.yaml --set optimizer.name=adamc",
+            "  ./decaf eval --model runs/quickstart/model --data data.jsonl --json",
             "  ./decaf bench optimizer", "", "Exit codes: 0 success, 1 runtime failure, 2 bad usage or input."})
 public final class Decaf implements Runnable {
 

@@ -1,0 +1,146 @@
+package dev.decaf.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.decaf.models.checkpoint.ModelDirectory;
+import dev.decaf.models.infer.Evaluator;
+import dev.decaf.models.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code decaf eval}: mean next-token loss and perplexity of a model directory over a data file
+ * (see {@link Evaluator}). With {@code --json} the last line of the output is exactly {@code
+ * {"loss": …, "perplexity": …, "tokens": …}}.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Mean next-token loss and perplexity of a model over a data file.",
+            "Pre-tokenised JSON lines ({\"input_ids\": [...]}) are evaluated one sequence",
+            "per line, exactly as given. Text (.txt, {\"text\": ...}) and prompt-completion",
+            "JSON lines are tokenised and packed into blocks of the model's context",
+            "(prompt-completion counts completion tokens only)."},
+        footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data/valid.jsonl",
+            "  ./decaf eval --model runs/tiny --data corpus.txt --seq-len 256",
+            "  ./decaf eval --model runs/tiny --data ids.jsonl --json | tail -n 1",
+            "", "tokens counts predicted positions: n - 1 per input_ids line; for packed",
+            "data the label positions of every full block (a tail that fills no block",
+            "is left out)."})
+final class EvalCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "A model directory (config.json, model.safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "A .txt, .jsonl or .json data file.")
+    Path data;
+
+    @Option(names = "--json", description = "End the output with one JSON line: {\"loss\": …, \"perplexity\": …, \"tokens\": …}.")
+    boolean json;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize = 8;
+
+    @Option(names = "--seq-len", paramLabel = "N",
+            description = "Context for packed text, capped at the model's positions - 1 (default: that cap).")
+    Integer seqLen;
+
+    @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
+    String engine = "djl";
+
+    @Override
+    public Integer call() throws IOException {
+        checkEngine(engine);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (seqLen != null && seqLen < 1) {
+            throw new IllegalArgumentException("--seq-len must be >= 1, got " + seqLen);
+        }
+        checkModelDir(model);
+        if (!Files.isRegularFile(data)) {
+            throw new IllegalArgumentException("--data " + data + ": no such file");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelDirectory.Loaded loaded = loadModel(model, manager);
+            Evaluator evaluator = new Evaluator(loaded.model(), manager);
+            Evaluator.Result r;
+            String how;
+            try {
+                if (Evaluator.isTokenFile(data)) {
+                    how = "input_ids, one sequence per line";
+                    r = evaluator.evaluate(data, null, null, batchSize, 0);
+                } else {
+                    int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
+                    how = "packed into blocks of " + (context + 1) + " tokens";
+                    try (TextTokenizer tok = loadTokenizer(model, loaded)) {
+                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context);
+                    }
+                }
+            } catch (dev.decaf.models.data.DataException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            out.printf(Locale.ROOT, "eval %s on %s (%s): %d sequences%n", model, data, how, r.sequences());
+            out.printf(Locale.ROOT, "loss        %.6f%n", r.loss());
+            out.printf(Locale.ROOT, "perplexity  %.4f%n", r.perplexity());
+            out.printf(Locale.ROOT, "tokens      %d%n", r.tokens());
+            if (json) {
+                out.println(r.toJson());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Rejects every engine but {@code djl} (ONNX Runtime comes later). */
+    static void checkEngine(String engine) {
+        if (!"djl".equals(engine)) {
+            throw new IllegalArgumentException("--engine must be djl (ONNX Runtime is not available yet), got '"
+                    + engine + "'");
+        }
+    }
+
+    static void checkModelDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--model " + dir + ": no such directory");
+        }
+    }
+
+    /** Loads a model directory; a missing or malformed file is bad input (exit 2), named in the message. */
+    static ModelDirectory.Loaded loadModel(Path dir, NDManager manager) {
+        try {
+            return ModelDirectory.load(dir, manager);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Loads the model's tokenizer.json and checks that its ids fit the model's vocabulary. */
+    static TextTokenizer loadTokenizer(Path dir, ModelDirectory.Loaded loaded) {
+        Path file = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file (the model directory needs its tokenizer)");
+        }
+        TextTokenizer tok;
+        try {
+            tok = TextTokenizer.load(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        int vocab = loaded.config().vocabSize();
+        if (tok.vocabSize() > vocab) {
+            tok.close();
+            throw new IllegalArgumentException(file + ": the tokenizer has " + tok.vocabSize()
+                    + " tokens but config.json's vocab_size is " + vocab);
+        }
+        return tok;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.decaf.cli;
+
+import dev.decaf.core.recipe.Problem;
+import dev.decaf.core.recipe.Recipe;
+import dev.decaf.core.recipe.RecipeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code decaf recipes}: list the shipped fine-tuning recipes (every {@code *.yaml} in {@code
+ * recipes/} under the current working directory), print one, or validate a recipe with overrides
+ * (every problem, with its line, before any work starts).
+ */
+@Command(name = "recipes", mixinStandardHelpOptions = true,
+        description = "List, show and validate fine-tuning recipes (YAML).",
+        subcommands = {RecipesCommand.ListRecipes.class, RecipesCommand.Show.class, RecipesCommand.Validate.class},
+        footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes show gpt2-tiny",
+            "  ./decaf recipes validate gpt2-tiny --set train.steps=100 --resolved"})
+final class RecipesCommand implements Runnable {
+
+    /** Where the shipped recipes live, relative to the working directory. */
+    static final Path RECIPES = Path.of("recipes");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Finds a recipe: an existing file as given, else {@code recipes/NAME.yaml} or {@code recipes/NAME}.
+     *
+     * @param name a path or a shipped recipe's name
+     * @return the path (possibly not existing, when nothing matched and the name looks like a path)
+     */
+    static Path find(String name) {
+        Path given = Path.of(name);
+        if (Files.isRegularFile(given)) {
+            return given;
+        }
+        for (Path p : List.of(RECIPES.resolve(name + ".yaml"), RECIPES.resolve(name))) {
+            if (!name.contains("/") && Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return given;
+    }
+
+    /**
+     * Returns the first comment line of a recipe, without its {@code #}, or an empty string.
+     *
+     * @param file the recipe
+     * @return the description
+     */
+    static String description(Path file) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip).filter(l -> l.startsWith("#")).findFirst()
+                    .map(l -> l.replaceFirst("^#+\\s*", "")).orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** {@code decaf recipes list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the shipped recipes (recipes/*.yaml) with their first comment lines.",
+                "The recipes/ directory is looked up in the working directory."},
+            footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes list --dir my-recipes"})
+    static final class ListRecipes implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", description = "The recipe directory (default: ${DEFAULT-VALUE}).")
+        Path dir = RECIPES;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("no recipe directory '" + dir + "' here (run decaf from the project"
+                        + " root, or pass --dir)");
+            }
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p))
+                        .sorted().toList();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (files.isEmpty()) {
+                out.println("no recipes (*.yaml) in " + dir);
+                return 0;
+            }
+            List<String> names = new ArrayList<>();
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                names.add(n.substring(0, n.length() - ".yaml".length()));
+            }
+            int width = names.stream().mapToInt(String::length).max().orElse(0);
+            for (int i = 0; i < files.size(); i++) {
+                String d = description(files.get(i));
+                out.println(d.isEmpty() ? names.get(i) : names.get(i) + " ".repeat(width - names.get(i).length()) + "  " + d);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code decaf recipes show NAME}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print a recipe as written (NAME: a shipped recipe's name or a file).",
+            footer = {"", "Examples:", "  ./decaf recipes show gpt2-tiny", "  ./decaf recipes show path/to/recipe.yaml"})
+    static final class Show implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "A recipe name (recipes/NAME.yaml) or file.")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = find(name);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no recipe '" + name + "': not a file, and no " + RECIPES.resolve(
+                        name + ".yaml") + " (see: decaf recipes list)");
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code decaf recipes validate FILE}. */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = {"Check a recipe and its overrides without running anything.",
+                "Every problem is printed, one per line (FILE:LINE: key.path: message), and",
+                "the exit code is then 2. Relative model, tokenizer and data paths are",
+                "resolved against the recipe's directory; out stays relative to the working",
+                "directory."},
+            footer = {"", "Examples:", "  ./decaf recipes validate recipes/gpt2-tiny.yaml",
+                "  ./decaf recipes validate gpt2-tiny --set train.steps=100 --resolved",
+                "  ./decaf recipes validate my.yaml --set optimizer.betas=[0.9,0.95]",
+                "  ./decaf recipes validate my.yaml --no-file-checks"})
+    static final class Validate implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The recipe (a file, or the name of a shipped recipe).")
+        String file;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a key, e.g. train.steps=100 (repeatable; the value is YAML).")
+        List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--resolved", description = "Also print the resolved recipe (every default filled in) and its hash.")
+        boolean resolved;
+
+        @Option(names = "--no-file-checks", description = "Do not check that model, tokenizer and data paths exist.")
+        boolean noFileChecks;
+
+        @Override
+        public Integer call() {
+            Path path = find(file);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Recipe recipe;
+            try {
+                recipe = Recipe.load(path, overrides, !noFileChecks);
+            } catch (RecipeException e) {
+                for (Problem p : e.problems()) {
+                    err.println(p);
+                }
+                int n = e.problems().size();
+                err.println("decaf: " + path + ": " + n + (n == 1 ? " problem" : " problems"));
+                err.flush();
+                return Errors.BAD_INPUT;
+            }
+            out.println(path + ": ok");
+            if (resolved) {
+                out.println("# sha256 " + recipe.hash());
+                out.print(recipe.toYaml());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.decaf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real CLI end to end on a tiny GPT-2: a run writes its recipe, metrics, checkpoints, model and
+ * plot; a run killed with SIGKILL resumes from its last intact checkpoint (a damaged newer one is
+ * skipped) with exactly the losses of an uninterrupted run; SIGTERM checkpoints and stops; bad
+ * recipes and bad data are one-line errors with exit code 2 and leave no output directory.
+ */
+class FinetuneCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    Path recipe;
+
+    @BeforeEach
+    void writeRecipe() throws IOException {
+        StringBuilder text = new StringBuilder();
+        SplittableRandom r = new SplittableRandom(5);
+        String[] words = {"alpha", "beta", "gamma", "delta", "omega", "sigma"};
+        for (int i = 0; i < 400; i++) {
+            text.append(words[r.nextInt(words.length)]).append(' ').append(words[r.nextInt(words.length)]).append(".\n");
+        }
+        Files.writeString(tmp.resolve("train.txt"), text);
+        recipe = tmp.resolve("tiny.yaml");
+        Files.writeString(recipe, """
+                # a tiny run for tests
+                model: %s
+                data:
+                  train: train.txt
+                  validation_fraction: 0.1
+                optimizer:
+                  name: adamw
+                  lr: 3.0e-3
+                  weight_decay: 0.1
+                schedule:
+                  warmup_steps: 2
+                  decay: cosine
+                train:
+                  steps: 30
+                  batch_size: 4
+                  seq_len: 32
+                  seed: 3
+                  log_every: 1
+                  eval_every: 10
+                  eval_batches: 2
+                  checkpoint_every: 3
+                  keep_checkpoints: 3
+                out: %s
+                """.formatted(Path.of("../../models/gpt2-tiny.json").toAbsolutePath().normalize(), tmp.resolve("out")));
+    }
+
+    static List<Double> losses(Path out) throws IOException {
+        List<Double> l = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode n = json.readTree(line);
+            if (n.has("loss")) {
+                assertEquals(l.size() + 1, n.get("step").asInt(), "one metrics line per step, in order: " + line);
+                l.add(n.get("loss").asDouble());
+            }
+        }
+        return l;
+    }
+
+    Process child(Path out, String... extra) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), Decaf.class.getName(), "finetune", recipe.toString(),
+                "--out", out.toString()));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+    }
+
+    static void awaitFile(Path p, Process proc) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(p) && proc.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.exists(p), "waiting for " + p);
+    }
+
+    @Test
+    void runWritesEverythingAndAKilledRunResumesWithTheSameLosses() throws Exception {
+        Path a = tmp.resolve("a");
+        DecafCliTest.Run run = DecafCliTest.run("finetune", recipe.toString(), "--out", a.toString());
+        assertEquals(0, run.code(), run.err());
+        for (String f : new String[] {"recipe.yaml", "metrics.jsonl", "loss.png", "model/config.json",
+            "model/model.safetensors", "model/tokenizer.json", "checkpoints/step-00000030/trainer_state.json"}) {
+            assertTrue(Files.exists(a.resolve(f)), f);
+        }
+        List<Double> straight = losses(a);
+        assertEquals(30, straight.size());
+        assertTrue(straight.get(29) < straight.get(0), "it learns: " + straight);
+
+        Path b = tmp.resolve("b");
+        Process p = child(b);
+        awaitFile(b.resolve("checkpoints/step-00000006"), p);
+        p.destroyForcibly().waitFor(); // SIGKILL, possibly in the middle of writing step 9
+        assertTrue(losses(b).size() < 30, "killed before the end");
+        // a damaged newer checkpoint, as a crash in the middle of a non-atomic write would leave
+        Path damaged = b.resolve("checkpoints/step-00000029");
+        Files.createDirectories(damaged);
+        try (Stream<Path> s = Files.list(b.resolve("checkpoints/step-00000006"))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, damaged.resolve(f.getFileName()));
+            }
+        }
+        try (FileChannel ch = FileChannel.open(damaged.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() / 2);
+        }
+        DecafCliTest.Run resumed = DecafCliTest.run("finetune", "--resume", b.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(straight, losses(b), "resumed losses equal the uninterrupted run's");
+    }
+
+    @Test
+    void sigtermWritesACheckpointAndStops() throws Exception {
+        Path c = tmp.resolve("c");
+        Process p = child(c, "--set", "train.steps=100000", "--set", "train.checkpoint_every=1000");
+        awaitFile(c.resolve("metrics.jsonl"), p);
+        while (losses(c).size() < 3 && p.isAlive()) {
+            Thread.sleep(5);
+        }
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        List<Path> checkpoints;
+        try (Stream<Path> s = Files.list(c.resolve("checkpoints"))) {
+            checkpoints = s.toList();
+        }
+        assertEquals(1, checkpoints.size(), "one checkpoint, written on the way out, no temporary leftovers: " + checkpoints);
+        JsonNode state = new ObjectMapper().readTree(checkpoints.get(0).resolve("trainer_state.json").toFile());
+        assertEquals(losses(c).size(), state.get("step").asInt(), "the checkpoint is at the last logged step");
+        assertTrue(Files.readString(tmp.resolve("child.log")).contains("continue with: decaf finetune --resume"));
+    }
+
+    @Test
+    void badRecipesAndBadDataAreOneLineErrorsAndLeaveNoOutput() throws Exception {
+        String text = Files.readString(recipe).replace("  steps: 30", "  stpes: 30");
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, text);
+        DecafCliTest.Run r = DecafCliTest.run("finetune", bad.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.yaml:14: train.stpes: unknown key 'stpes' (did you mean 'steps'?)"), r.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
+
+        Files.writeString(tmp.resolve("train.jsonl"), "{\"text\": \"fine\"}\n{\"text\": broken\n");
+        Path jsonl = tmp.resolve("jsonl.yaml");
+        Files.writeString(jsonl, Files.readString(recipe).replace("train: train.txt", "train: train.jsonl"));
+        DecafCliTest.Run d = DecafCliTest.run("finetune", jsonl.toString(), "--out", tmp.resolve("y").toString());
+        assertEquals(2, d.code(), d.err());
+        assertTrue(d.err().contains("train.jsonl:2: not valid JSON"), d.err());
+        assertEquals(1, d.err().strip().lines().count(), d.err());
+        assertFalse(Files.exists(tmp.resolve("y")), "no partial output directory");
+
+        DecafCliTest.Run again = DecafCliTest.run("finetune", "--resume", tmp.resolve("nothing").toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("no recipe.yaml (not a decaf run)"), again.err());
+    }
+}
