@@ -278,8 +278,14 @@ public final class Finetune {
         }
     }
 
-    /** The recipe's groups: a preset, or its own list. */
-    static ParamGroups groups(Recipe recipe, DecoderModel model) {
+    /**
+     * Returns the recipe's groups for a model: a preset, or its own list.
+     *
+     * @param recipe the recipe
+     * @param model the model
+     * @return the groups
+     */
+    public static ParamGroups groups(Recipe recipe, DecoderModel model) {
         Recipe.Groups g = recipe.optimizer().groups();
         if (g.isPreset()) {
             return GroupPresets.of(model, g.preset().recipeName());

@@ -232,7 +232,7 @@ public final class TrainingLoop {
             }
             metrics.accept(row);
             if (s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0 && step < s.steps()) {
-                last = checkpoints.save(model, optimizer, tokenizerFile, st);
+                last = save(st);
             }
         }
         if (live) {
@@ -240,12 +240,27 @@ public final class TrainingLoop {
         }
         double finalVal = evaluate();
         if (st.step() > start.step() || last == null) {
-            last = checkpoints.save(model, optimizer, tokenizerFile, st);
+            last = save(st);
         }
         if (!Double.isNaN(finalVal)) {
             metrics.accept(new LinkedHashMap<>(Map.of("step", st.step(), "val_loss", finalVal)));
         }
         return new Result(st, initialVal, finalVal, stopRequested, last);
+    }
+
+    /** Writes a checkpoint, unless a weight is NaN or infinite: such weights are never saved. */
+    private Path save(TrainerState st) throws IOException {
+        for (var e : model.parameters().entrySet()) {
+            NDArray w = e.getValue().getArray();
+            try (NDArray nan = w.isNaN(); NDArray inf = w.isInfinite(); NDArray bad = nan.logicalOr(inf);
+                    NDArray any = bad.any()) {
+                if (any.getBoolean()) {
+                    throw new DivergedException("weight '" + e.getKey() + "' is NaN or infinite at step " + st.step()
+                            + ": not saving it; the last checkpoint is intact");
+                }
+            }
+        }
+        return checkpoints.save(model, optimizer, tokenizerFile, st);
     }
 
     private double forwardBackward(Batch b) {
