@@ -173,6 +173,15 @@ class FinetuneCommandTest {
         assertEquals(1, d.err().strip().lines().count(), d.err());
         assertFalse(Files.exists(tmp.resolve("y")), "no partial output directory");
 
+        Path emptyModel = Files.createDirectories(tmp.resolve("not-a-model"));
+        Path badModel = tmp.resolve("model.yaml");
+        Files.writeString(badModel, Files.readString(recipe).replaceFirst("model: .*", "model: " + emptyModel));
+        DecafCliTest.Run m = DecafCliTest.run("finetune", badModel.toString(), "--out", tmp.resolve("z").toString());
+        assertEquals(2, m.code(), m.err());
+        assertTrue(m.err().contains("not-a-model"), m.err());
+        assertEquals(1, m.err().strip().lines().count(), m.err());
+        assertFalse(Files.exists(tmp.resolve("z")), "no partial output directory");
+
         DecafCliTest.Run again = DecafCliTest.run("finetune", "--resume", tmp.resolve("nothing").toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("no recipe.yaml (not a decaf run)"), again.err());

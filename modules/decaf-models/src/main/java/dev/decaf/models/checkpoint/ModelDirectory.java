@@ -219,6 +219,10 @@ public final class ModelDirectory {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
         try {
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // a temporary directory is owner-only; the model directory it becomes should not be
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             ObjectNode config = model.config().json();
             config.put("torch_dtype", switch (dtype) {
                 case F16 -> "float16";

@@ -209,7 +209,13 @@ public final class Finetune {
 
                 TaskMetric task = taskMetric(recipe, validationFile);
                 Generator generator = new Generator(model, tok, manager);
-                double taskBefore = task == null || from.isPresent() ? Double.NaN : taskAccuracy(task, generator);
+                double taskBefore = Double.NaN;
+                if (task != null && from.isEmpty()) {
+                    console.printf(Locale.ROOT, "task '%s': exact match of greedy answers to %d validation prompts ...%n",
+                            recipe.task(), Math.min(TASK_EXAMPLES, task.size()));
+                    taskBefore = taskAccuracy(task, generator);
+                    console.printf(Locale.ROOT, "task '%s' before fine-tuning: %.1f%%%n", recipe.task(), 100 * taskBefore);
+                }
 
                 TrainingLoop.Settings settings = new TrainingLoop.Settings(steps, batch, accum, recipe.train().clipNorm(),
                         seed, recipe.train().logEvery(), recipe.train().evalEvery(), recipe.train().evalBatches(),
