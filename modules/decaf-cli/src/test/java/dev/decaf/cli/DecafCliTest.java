@@ -27,7 +27,7 @@ class DecafCliTest {
     void badInputExitsTwoWithOneLineNamingTheValue() {
         Run unknown = run("finetune", "--ouut", "x");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("Unknown options: '--ouut'"), unknown.err());
+        assertTrue(unknown.err().contains("Unknown option: '--ouut'"), unknown.err());
         assertTrue(unknown.err().contains("--out"), "suggests the nearest option: " + unknown.err());
 
         Run beta = run("bench", "optimizer", "--iterations", "1");

@@ -245,6 +245,12 @@ public final class Finetune {
                 TrainingLoop.Result result;
                 try {
                     result = loop.run(start);
+                    if (result.interrupted()) {
+                        // before releasing the shutdown hook: the JVM halts as soon as it returns
+                        console.println("stopped at step " + result.state().step() + "; checkpoint " + result.lastCheckpoint()
+                                + "; continue with: decaf finetune --resume " + out);
+                        console.flush();
+                    }
                 } finally {
                     finished.countDown();
                     try {
@@ -254,8 +260,6 @@ public final class Finetune {
                     }
                 }
                 if (result.interrupted()) {
-                    console.println("stopped at step " + result.state().step() + "; checkpoint " + result.lastCheckpoint()
-                            + "; continue with: decaf finetune --resume " + out);
                     return new Outcome(result.initialValLoss(), result.finalValLoss(), Double.NaN, Double.NaN,
                             result.state(), true);
                 }

@@ -95,8 +95,8 @@ class BuiltinDataTest {
         assertEquals(GOLDEN_RECALL_VALIDATION_SHA256, sha256(task.get(1)));
     }
 
-    static final String GOLDEN_PRETRAIN_SHA256 = "";
-    static final String GOLDEN_RECALL_VALIDATION_SHA256 = "";
+    static final String GOLDEN_PRETRAIN_SHA256 = "c3c52b16660b0882ca9dadc1e8cdf8a1c200f20a312181f7360a643611191b18";
+    static final String GOLDEN_RECALL_VALIDATION_SHA256 = "9d0f1f4effcb08dd6030b7bfee646ecd3e32e43ef92387c65ff375fe53e3b7e5";
 
     @Test
     void sizes() throws IOException {
