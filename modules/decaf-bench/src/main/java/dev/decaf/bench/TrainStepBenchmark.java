@@ -83,7 +83,13 @@ public final class TrainStepBenchmark {
                             gc.backward(loss);
                         }
                         long t2 = System.nanoTime();
-                        trainer.step();
+                        // decaf's own loop updates each parameter in place (DJL's Trainer.step() would
+                        // first copy every gradient through its parameter server)
+                        for (ai.djl.nn.Parameter p : model.parameters().values()) {
+                            try (NDArray g = p.getArray().getGradient()) {
+                                opt.update(p.getId(), p.getArray(), g);
+                            }
+                        }
                         long t3 = System.nanoTime();
                         if (i >= 0) {
                             fwd[i] = (t1 - t0) / 1e6;

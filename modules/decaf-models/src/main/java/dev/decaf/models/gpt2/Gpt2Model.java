@@ -129,12 +129,15 @@ public final class Gpt2Model extends DecoderModel {
         return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
     }
 
-    /** GELU, tanh form ({@code gelu_new}): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    /**
+     * GELU, tanh form ({@code gelu_new}): ½x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as the
+     * equal x·σ(2√(2/π)(x + 0.044715x³)) since ½(1 + tanh z) = σ(2z): five tensor ops instead of
+     * eight, each a pass over the 4·D-wide activations in forward and backward.
+     */
     static NDArray gelu(NDArray x) {
-        // In place only where autograd does not need the overwritten value: a product's or a
-        // sum's output may be overwritten, tanh's output may not (its derivative is 1 − tanh²).
-        NDArray inner = x.mul(x).mul(x).muli(0.044715f).addi(x).muli(GELU_C).tanh();
-        return inner.add(1f).mul(x).muli(0.5f);
+        // In place only where autograd does not need the overwritten value (a product's output).
+        NDArray z = x.mul(x).muli(2 * GELU_C * 0.044715f).addi(2 * GELU_C).mul(x);
+        return z.getNDArrayInternal().sigmoid().mul(x);
     }
 
 }
