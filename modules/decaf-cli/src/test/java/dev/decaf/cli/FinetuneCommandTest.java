@@ -102,9 +102,11 @@ class FinetuneCommandTest {
 
     @Test
     void runWritesEverythingAndAKilledRunResumesWithTheSameLosses() throws Exception {
+        // both runs in fresh processes, as a user runs them
         Path a = tmp.resolve("a");
-        DecafCliTest.Run run = DecafCliTest.run("finetune", recipe.toString(), "--out", a.toString());
-        assertEquals(0, run.code(), run.err());
+        Process full = child(a);
+        assertTrue(full.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, full.exitValue(), Files.readString(tmp.resolve("child.log")));
         for (String f : new String[] {"recipe.yaml", "metrics.jsonl", "loss.png", "model/config.json",
             "model/model.safetensors", "model/tokenizer.json", "checkpoints/step-00000030/trainer_state.json"}) {
             assertTrue(Files.exists(a.resolve(f)), f);
@@ -129,9 +131,18 @@ class FinetuneCommandTest {
         try (FileChannel ch = FileChannel.open(damaged.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() / 2);
         }
+        List<Double> beforeResume = losses(b);
+        List<String> names = checkpointNames(b);
         DecafCliTest.Run resumed = DecafCliTest.run("finetune", "--resume", b.toString());
         assertEquals(0, resumed.code(), resumed.err());
-        assertEquals(straight, losses(b), "resumed losses equal the uninterrupted run's");
+        assertEquals(straight, losses(b), "resumed losses equal the uninterrupted run's; the killed run had logged "
+                + beforeResume.size() + " steps; checkpoints " + names);
+    }
+
+    static List<String> checkpointNames(Path run) throws IOException {
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
