@@ -14,11 +14,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -207,18 +205,5 @@ public final class CheckpointStore {
                 Files.deleteIfExists(q);
             }
         }
-    }
-
-    /** Step number of a checkpoint directory name, or -1. */
-    static long stepOf(Path dir) {
-        Matcher m = NAME.matcher(dir.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    /** Unused-name guard for tests. */
-    static List<String> names(List<Path> dirs) {
-        List<String> out = new ArrayList<>();
-        dirs.forEach(d -> out.add(d.getFileName().toString()));
-        return out;
     }
 }
