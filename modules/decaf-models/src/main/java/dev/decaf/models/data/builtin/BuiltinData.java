@@ -25,23 +25,18 @@ import java.util.Objects;
  *   <tr><th>name</th><th>files</th><th>content</th></tr>
  *   <tr><td>{@value #PRETRAIN}</td><td>{@code train.txt} (≈ 3.0 MB), {@code validation.txt}
  *       (≈ 150 kB)</td><td>plain text, one paragraph a line ({@link PretrainCorpus}): scenes from a
- *       small grammar, who-has-what stories that refer back, kinds of words, arithmetic facts,
- *       lists, spelling;
+ *       small grammar, who-has-what stories that refer back, arithmetic facts, lists, spelling;
  *       read as {@link dev.decaf.models.data.DataFormat#TEXT}</td></tr>
- *   <tr><td>{@value CategoryTask#NAME} (alias {@value #TASK}: the quickstart's task)</td>
- *       <td>{@code train.jsonl} (8000 lines), {@code validation.jsonl} (400 lines, prompts
- *       disjoint from train)</td><td>{@code {"prompt": …, "completion": …}}: four words, which
- *       one is an animal / a color / …? ({@link CategoryTask}); read as {@link
- *       dev.decaf.models.data.DataFormat#PROMPT_COMPLETION}, scored with {@link
+ *   <tr><td>{@value RecallTask#NAME} (alias {@value #TASK})</td><td>{@code train.jsonl}
+ *       (8000 lines), {@code validation.jsonl} (400 lines, prompts disjoint from
+ *       train)</td><td>{@code {"prompt": …, "completion": …}} ({@link RecallTask}), read as
+ *       {@link dev.decaf.models.data.DataFormat#PROMPT_COMPLETION} and scored with {@link
  *       TaskMetric}</td></tr>
- *   <tr><td>{@value RecallTask#NAME}</td><td>the same two files</td><td>who has what, then a
- *       question about one person ({@link RecallTask}); harder: it needs in-context recall, which
- *       the tiny quickstart models do not learn in minutes</td></tr>
  * </table>
  *
  * <pre>{@code
  * List<Path> corpus = BuiltinData.write("pretrain", dir.resolve("pretrain"), BuiltinData.DEFAULT_SEED);
- * List<Path> task = BuiltinData.write("task", dir.resolve("category"), BuiltinData.DEFAULT_SEED);
+ * List<Path> task = BuiltinData.write("task", dir.resolve("recall"), BuiltinData.DEFAULT_SEED);
  * TaskMetric metric = TaskMetric.load(task.get(1));      // validation.jsonl
  * }</pre>
  */
@@ -54,7 +49,7 @@ public final class BuiltinData {
     public static final String TASK = "task";
 
     /** The quickstart's fine-tuning task. */
-    public static final String DEFAULT_TASK = CategoryTask.NAME;
+    public static final String DEFAULT_TASK = RecallTask.NAME;
 
     /** The seed the shipped base model's corpus and the quickstart use. */
     public static final long DEFAULT_SEED = 20250101L;
@@ -86,7 +81,7 @@ public final class BuiltinData {
 
     /** Returns the dataset names {@link #write} accepts (besides the alias {@value #TASK}). */
     public static List<String> names() {
-        return List.of(PRETRAIN, CategoryTask.NAME, RecallTask.NAME);
+        return List.of(PRETRAIN, RecallTask.NAME);
     }
 
     /**
@@ -110,12 +105,9 @@ public final class BuiltinData {
     public static String describe(String name) {
         return switch (canonical(name)) {
             case PRETRAIN -> "pretraining corpus: ~3 MB of generated lower-case English (scenes, who-has-what"
-                    + " stories, kinds of words, arithmetic, lists, spelling); train.txt, validation.txt";
-            case CategoryTask.NAME -> "fine-tuning task 'category': four words, 'which one is an animal?' (or a"
-                    + " color, place, name, number, day, month), answer with the word; " + CategoryTask.TRAIN_EXAMPLES
-                    + " + " + CategoryTask.VALIDATION_EXAMPLES + " prompt/completion lines";
-            default -> "fine-tuning task 'recall' (harder): read 2-4 facts of who has what, answer 'Q: what"
-                    + " does X have?'; " + RecallTask.TRAIN_EXAMPLES + " + " + RecallTask.VALIDATION_EXAMPLES
+                    + " stories, arithmetic, lists, spelling); train.txt, validation.txt";
+            default -> "fine-tuning task 'recall': read 2-4 facts of who has what, answer 'Q: what does X"
+                    + " have?' exactly; " + RecallTask.TRAIN_EXAMPLES + " + " + RecallTask.VALIDATION_EXAMPLES
                     + " prompt/completion lines";
         };
     }
@@ -124,7 +116,7 @@ public final class BuiltinData {
      * Writes a dataset's files into a directory (created when missing; files of the same name are
      * replaced, each atomically where the file system allows).
      *
-     * @param name {@value #PRETRAIN}, {@value CategoryTask#NAME}, {@value RecallTask#NAME} or {@value #TASK}
+     * @param name {@value #PRETRAIN}, {@value RecallTask#NAME} or {@value #TASK}
      * @param dir the directory
      * @param seed the seed; the same name and seed give byte-identical files
      * @return the files, training first: {@code [train.txt, validation.txt]} or {@code
@@ -145,9 +137,8 @@ public final class BuiltinData {
                     .write(w, PRETRAIN_VALIDATION_BYTES));
             return List.of(train, validation);
         }
-        List<List<TaskExample>> splits = canonical.equals(CategoryTask.NAME)
-                ? CategoryTask.splits(seed, CategoryTask.TRAIN_EXAMPLES, CategoryTask.VALIDATION_EXAMPLES)
-                : RecallTask.splits(seed, RecallTask.TRAIN_EXAMPLES, RecallTask.VALIDATION_EXAMPLES);
+        List<List<TaskExample>> splits = RecallTask.splits(seed, RecallTask.TRAIN_EXAMPLES,
+                RecallTask.VALIDATION_EXAMPLES);
         Path train = dir.resolve(TRAIN_JSONL);
         Path validation = dir.resolve(VALIDATION_JSONL);
         writeAtomically(train, w -> writeJsonLines(w, splits.get(0)));

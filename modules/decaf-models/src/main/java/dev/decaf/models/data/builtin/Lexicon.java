@@ -82,32 +82,6 @@ final class Lexicon {
             "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
             "s", "t", "u", "v", "w", "x", "y", "z");
 
-    /** The colours: the first six {@link #ADJECTIVES}. */
-    static final List<String> COLORS = ADJECTIVES.subList(0, 6);
-
-    /**
-     * A kind of word: its name ("animal"), plural ("animals") and members. No word belongs to two
-     * categories.
-     */
-    record Category(String name, String plural, List<String> words) {
-
-        /** "an animal", "a color". */
-        String withArticle() {
-            return article(name) + " " + name;
-        }
-    }
-
-    /** The categories of the {@code category} task, {@code thing} last (never asked, only offered). */
-    static final List<Category> CATEGORIES = List.of(
-            new Category("animal", "animals", ANIMALS.stream().map(Noun::one).toList()),
-            new Category("color", "colors", COLORS),
-            new Category("place", "places", PLACES),
-            new Category("name", "names", NAMES),
-            new Category("number", "numbers", NUMBERS.subList(1, NUMBERS.size())),
-            new Category("day", "days", DAYS),
-            new Category("month", "months", MONTHS),
-            new Category("thing", "things", THINGS.stream().map(Noun::one).toList()));
-
     /** Returns "a" or "an" for the word that follows. */
     static String article(String next) {
         return "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";

@@ -1,6 +1,5 @@
 package dev.decaf.models.data.builtin;
 
-import dev.decaf.models.data.builtin.Lexicon.Category;
 import dev.decaf.models.data.builtin.Lexicon.Noun;
 import dev.decaf.models.data.builtin.Lexicon.Verb;
 import java.io.IOException;
@@ -10,21 +9,17 @@ import java.util.List;
 /**
  * The built-in pretraining corpus: lower-case English-like text from a small grammar over the
  * {@link Lexicon} (about 300 words), one paragraph per line. What a tiny model can learn from it
- * in a few minutes, and what the fine-tuning tasks ({@link CategoryTask}, {@link RecallTask}) build on.
+ * in a few minutes, and what the fine-tuning task ({@link RecallTask}) builds on.
  *
- * <p>Six kinds of paragraph, drawn with fixed weights (share of paragraphs):
+ * <p>Five kinds of paragraph, drawn with fixed weights (share of paragraphs):
  * <ul>
- *   <li><b>scene</b> (33%): one to four sentences with agreement, adjectives, places and tense —
+ *   <li><b>scene</b> (35%): one to four sentences with agreement, adjectives, places and tense —
  *       {@code "two small cats sleep near the river. yesterday tom found an old key."};</li>
- *   <li><b>story</b> (20%): two to four people each get a thing, then one or two sentences refer
+ *   <li><b>story</b> (30%): two to four people each get a thing, then one or two sentences refer
  *       back to one of them, and the thing is only predictable by remembering who had what —
  *       {@code "tom has a red ball. mia wants a cup. then mia drops the cup."}; plus the reverse
- *       ({@code "the red ball belongs to tom."}) and {@code "the thing mia wants is the cup."}:
- *       the in-context recall that {@link RecallTask} asks for;</li>
- *   <li><b>kinds</b> (12%): which words are animals, colors, places, names, numbers, days,
- *       months, things — {@code "june is a month."}, {@code "fox, owl and cow are animals."},
- *       and the {@link CategoryTask} in prose, {@code "of cup, fox, june and park, the animal is
- *       fox."};</li>
+ *       ({@code "the red ball belongs to tom."}) and {@code "the thing mia wants is the cup."}.
+ *       This is the in-context recall (an induction-head skill) that the task asks for;</li>
  *   <li><b>arithmetic</b> (15%): {@code "7 plus 5 is 12."}, minus, times, number words,
  *       successor and predecessor, comparisons, one-line word problems;</li>
  *   <li><b>lists</b> (10%): runs of days, months, numbers, letters; enumerations;</li>
@@ -32,12 +27,12 @@ import java.util.List;
  *       letters, words backwards.</li>
  * </ul>
  *
- * <p>The corpus never contains capital letters, {@code ':'}, {@code '?'} or the tasks' {@code
- * "Q: …?\nA:"} layout, so a model pretrained on it may have a task's skill but not its format.
+ * <p>The corpus never contains capital letters, {@code ':'} or the task's {@code "Q:"}/{@code
+ * "A:"} layout, so a model pretrained on it has the recall skill but not the task's format.
  */
 final class PretrainCorpus {
 
-    static final double[] KIND_WEIGHTS = {0.33, 0.20, 0.12, 0.15, 0.10, 0.10};
+    static final double[] KIND_WEIGHTS = {0.35, 0.30, 0.15, 0.10, 0.10};
 
     private final SplitMix64 rng;
 
@@ -68,9 +63,8 @@ final class PretrainCorpus {
         switch (rng.weighted(KIND_WEIGHTS)) {
             case 0 -> scene(sb);
             case 1 -> story(sb);
-            case 2 -> kinds(sb);
-            case 3 -> arithmetic(sb);
-            case 4 -> lists(sb);
+            case 2 -> arithmetic(sb);
+            case 3 -> lists(sb);
             default -> spelling(sb);
         }
     }
@@ -240,54 +234,6 @@ final class PretrainCorpus {
                         .append(" is the ").append(things[i]).append('.');
                 default -> sb.append("so ").append(names[i]).append(" is ").append(rng.pick(Lexicon.MOODS))
                         .append(" with the ").append(things[i]).append('.');
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- kinds
-
-    private void kinds(StringBuilder sb) {
-        int n = rng.between(1, 3);
-        for (int i = 0; i < n; i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            kindFact(sb);
-        }
-    }
-
-    private void kindFact(StringBuilder sb) {
-        List<Category> all = Lexicon.CATEGORIES;
-        Category c = rng.pick(all);
-        switch (rng.nextInt(4)) {
-            case 0 -> sb.append(rng.pick(c.words())).append(" is ").append(c.withArticle()).append('.');
-            case 1 -> {
-                int[] w = rng.distinct(c.words().size(), 3);
-                sb.append(c.words().get(w[0])).append(", ").append(c.words().get(w[1])).append(" and ")
-                        .append(c.words().get(w[2])).append(" are ").append(c.plural()).append('.');
-            }
-            case 2 -> {
-                int[] w = rng.distinct(c.words().size(), 3);
-                sb.append("the ").append(c.plural()).append(" here are ").append(c.words().get(w[0])).append(", ")
-                        .append(c.words().get(w[1])).append(" and ").append(c.words().get(w[2])).append('.');
-            }
-            default -> {
-                // the category task in prose: "of cup, fox, june and park, the animal is fox."
-                int k = rng.between(2, 4);
-                int[] cats = rng.distinct(all.size(), k);
-                String[] words = new String[k];
-                for (int i = 0; i < k; i++) {
-                    words[i] = rng.pick(all.get(cats[i]).words());
-                }
-                int asked = rng.nextInt(k);
-                sb.append("of ");
-                for (int i = 0; i < k; i++) {
-                    if (i > 0) {
-                        sb.append(i == k - 1 ? " and " : ", ");
-                    }
-                    sb.append(words[i]);
-                }
-                sb.append(", the ").append(all.get(cats[asked]).name()).append(" is ").append(words[asked]).append('.');
             }
         }
     }

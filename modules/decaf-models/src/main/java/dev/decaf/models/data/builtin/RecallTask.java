@@ -1,11 +1,14 @@
 package dev.decaf.models.data.builtin;
 
 import dev.decaf.models.data.builtin.Lexicon.Verb;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A built-in fine-tuning task, {@code "recall"}: read two to four facts of who has what, answer a
- * question about one of them.
+ * The built-in fine-tuning task, {@code "recall"}: read two to four facts of who has what, answer
+ * a question about one of them.
  *
  * <pre>
  * prompt:     "tom has a red ball. mia wants a cup. ben sees an old hat.\nQ: what does mia want?\nA:"
@@ -18,23 +21,35 @@ import java.util.List;
  * uniformly, with the base form of that person's verb; the answer is {@code " the"} followed by
  * that person's thing exactly as the fact wrote it (adjective included). The answer is 2–3 words.
  * With a byte-level BPE trained on the pretraining corpus, prompt + completion + end-of-text are
- * about 31 tokens on average, at most 40, with 1024 tokens (every word of the task one token), and
- * about 39, at most 55, with 512 (nouns split): either fits a 64-token context. The splits share
- * no prompt ({@link TaskSplits}); with over 10¹⁰ possible prompts, memorising training examples
- * cannot help.
+ * 31 tokens on average and at most 39 with 1024 tokens (every word of the task one token), 39 and
+ * at most 54 with 512 tokens (nouns split): either fits a 64-token context. Validation prompts are drawn first
+ * from their own stream, and training examples whose prompt equals a validation prompt (or an
+ * earlier training prompt) are drawn again, so the splits are disjoint; with over 10¹⁰ possible
+ * prompts collisions are rare anyway, and memorising training examples cannot help.
  *
- * <p><b>A harder task.</b> The answer can only be found by matching the question's name
- * against the facts and copying what follows it: associative recall, which transformers solve with
- * an induction-style circuit (a previous-token head in one layer feeding a content match in the
- * next; Olsson et al. 2022, "In-context Learning and Induction Heads"; the MQAR task of Arora et
- * al. 2023, "Zoology", is the same recall with many more pairs). About 20% of the pretraining
- * paragraphs are stories of this shape ({@code "tom has a red ball. mia wants a cup. then mia drops
- * the cup."}), but a tiny model pretrained for minutes does not form the circuit: a 0.94M parameter
- * GPT-2 style model (4 × 128, 20 CPU minutes of pretraining) completed such stories right 2% of
- * the time, and two minutes of fine-tuning took it from 0% to 7% exact match, below the 1/k
- * (≈ 0.36 averaged over k) of naming a random fact's thing. So the quickstart uses {@link
- * CategoryTask}; this one is here for longer runs and larger models, where it separates a model
- * that reads its context from one that does not.
+ * <p><b>Why this task.</b> It is chosen to be learned by a 1–3M parameter, 2–4 layer model in one
+ * to three CPU minutes, after pretraining on {@link PretrainCorpus}:
+ * <ul>
+ *   <li><i>The skill is pretrained, the format is not.</i> About 30% of the pretraining
+ *       paragraphs are stories of exactly this shape ({@code "tom has a red ball. mia wants a cup.
+ *       then mia drops the cup."}, {@code "the thing mia wants is the cup."}), where the last
+ *       words can only be predicted by finding the person earlier in the line and copying their
+ *       thing: associative recall, which small transformers solve with an induction-head circuit
+ *       (a previous-token head in one layer, a content match in the next — Olsson et al. 2022,
+ *       "In-context Learning and Induction Heads"; the MQAR task of Arora et al. 2023, "Zoology",
+ *       is the same recall with many more pairs). The pretraining corpus has no capital letters,
+ *       no {@code ':'} and no questions, so zero-shot the model does not know to answer after
+ *       {@code "A:"} with just {@code " the …"} and stop: exact match starts near 0, while a model
+ *       that ignores the question and names a random fact's thing would score 1/k (≈ 0.36
+ *       averaged over k).</li>
+ *   <li><i>Fine-tuning only has to re-route.</i> The model must learn that after {@code "A:"}
+ *       come {@code " the"}, then the thing of the person named in the question (about five
+ *       tokens back instead of one), then end-of-text. No new knowledge, no arithmetic, no
+ *       character-level work (which byte-level BPE hides inside tokens — word reversal or letter
+ *       sorting would be far harder for a tiny model).</li>
+ *   <li><i>Short and unambiguous.</i> One correct answer, 2–3 tokens, checked by exact match
+ *       ({@link ExactMatch}); every example fits a 64-token context.</li>
+ * </ul>
  */
 public final class RecallTask {
 
@@ -83,11 +98,33 @@ public final class RecallTask {
     }
 
     /**
-     * Draws the two splits for a seed (see {@link TaskSplits}).
+     * Draws the two splits for a seed: validation first, then training examples whose prompts are
+     * new.
      *
+     * @param seed the seed
+     * @param trainCount training examples
+     * @param validationCount validation examples
      * @return {@code [train, validation]}
      */
     static List<List<TaskExample>> splits(long seed, int trainCount, int validationCount) {
-        return TaskSplits.draw(NAME, seed, trainCount, validationCount, RecallTask::example);
+        Set<String> seen = new HashSet<>();
+        List<TaskExample> validation = draw(SplitMix64.stream(seed, NAME + "/validation"), validationCount, seen);
+        List<TaskExample> train = draw(SplitMix64.stream(seed, NAME + "/train"), trainCount, seen);
+        return List.of(train, validation);
+    }
+
+    private static List<TaskExample> draw(SplitMix64 rng, int count, Set<String> seen) {
+        List<TaskExample> out = new ArrayList<>(count);
+        int attempts = 0;
+        while (out.size() < count) {
+            if (++attempts > 100 * (count + 10)) {
+                throw new IllegalStateException("cannot draw " + count + " distinct prompts");
+            }
+            TaskExample e = example(rng);
+            if (seen.add(e.prompt())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 }
