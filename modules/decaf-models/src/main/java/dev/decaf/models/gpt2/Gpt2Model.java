@@ -14,6 +14,7 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.models.config.Gpt2Config;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.nn.Scalars;
 
 /**
  * GPT-2 (Radford et al. 2019), the whole model in one file:
@@ -136,7 +137,7 @@ public final class Gpt2Model extends DecoderModel {
      */
     static NDArray gelu(NDArray x) {
         // In place only where autograd does not need the overwritten value (a product's output).
-        NDArray z = x.mul(x).muli(2 * GELU_C * 0.044715f).addi(2 * GELU_C).mul(x);
+        NDArray z = Scalars.addi(Scalars.muli(x.mul(x), 2 * GELU_C * 0.044715f), 2 * GELU_C).mul(x);
         return z.getNDArrayInternal().sigmoid().mul(x);
     }
 

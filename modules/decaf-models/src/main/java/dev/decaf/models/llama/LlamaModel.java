@@ -15,6 +15,7 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.models.config.LlamaConfig;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.nn.Scalars;
 
 /**
  * Llama (Touvron et al. 2023), the whole model in one file:
@@ -117,7 +118,7 @@ public final class LlamaModel extends DecoderModel {
 
     /** RMSNorm: x / √(mean(x²) + ε) · w, in float32. */
     private NDArray rms(NDArray x, NDArray w) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).addi((float) config.rmsNormEps()).sqrt();
+        NDArray rms = Scalars.addi(x.square().mean(new int[] {-1}, true), (float) config.rmsNormEps()).sqrt();
         return x.div(rms).muli(w);
     }
 

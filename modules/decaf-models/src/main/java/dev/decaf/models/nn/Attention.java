@@ -72,7 +72,7 @@ public final class Attention {
     public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, float dropout, boolean training) {
         long d = q.getShape().get(3);
         // scale q ([B,H,T,d]) rather than the scores ([B,H,T,T]): the same product, a smaller pass
-        NDArray scores = q.mul((float) (1.0 / Math.sqrt(d))).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
+        NDArray scores = Scalars.mul(q, (float) (1.0 / Math.sqrt(d))).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
         NDArray weights = scores.softmax(-1);
         if (training && dropout > 0) {
             weights = Dropout.dropout(weights, dropout, true).singletonOrThrow();

@@ -18,6 +18,7 @@ import dev.decaf.models.data.BatchIterator;
 import dev.decaf.models.data.DataSplit;
 import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.nn.Scalars;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -272,7 +273,7 @@ public final class TrainingLoop {
                 NDArray logits = model.forward(new ParameterStore(scope, false), inputs, true).singletonOrThrow();
                 NDArray l = loss.evaluate(new NDList(labels, mask), new NDList(logits));
                 double value = l.getFloat();
-                gc.backward(l.div(s.gradAccum()));
+                gc.backward(Scalars.div(l, s.gradAccum()));
                 return value;
             }
         }

@@ -91,9 +91,8 @@ class TinyTrainingTest {
                 manager.getEngine().setRandomSeed(3);
                 trainer.initialize(new Shape(BATCH, T));
                 assertTrue(opt.groupTable().contains("hidden"), opt.groupTable());
-                java.util.List<Double> firstLosses = new java.util.ArrayList<>();
-                java.util.List<Double> lastLosses = new java.util.ArrayList<>();
-                int skipped = 0;
+                double first = 0;
+                double last = 0;
                 for (int step = 1; step <= steps; step++) {
                     long[][] data = corpus(config.vocabSize(), r, words);
                     try (NDManager batch = manager.newSubManager()) {
@@ -106,25 +105,16 @@ class TinyTrainingTest {
                             loss = l.getFloat();
                             gc.backward(l);
                         }
-                        double norm = GradientClipping.clipGlobalNorm(model, 1.0);
-                        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                            // what decaf's loop does with a rare non-finite step: skip it, count it
-                            skipped++;
-                            model.parameters().values().forEach(p -> dev.decaf.djl.optim.TensorViews.zeroGradient(p.getArray()));
-                            continue;
-                        }
+                        GradientClipping.clipGlobalNorm(model, 1.0);
                         trainer.step();
                         if (step <= 10) {
-                            firstLosses.add(loss);
+                            first += loss / 10;
                         }
                         if (step > steps - 10) {
-                            lastLosses.add(loss);
+                            last += loss / 10;
                         }
                     }
                 }
-                assertTrue(skipped <= 2, skipped + " non-finite steps");
-                double first = firstLosses.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                double last = lastLosses.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
                 assertEquals(Math.log(config.vocabSize()), first, 1.0, "starts near ln V");
                 assertTrue(last < 2.0 && last < first / 2.5, name + ": loss " + first + " -> " + last);
                 System.out.printf("%s: loss %.3f -> %.3f%n", name, first, last);
