@@ -1,6 +1,7 @@
 package dev.decaf.models.gpt2;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
@@ -14,7 +15,7 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.models.config.Gpt2Config;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.models.nn.Scalars;
+import dev.decaf.models.nn.FusedOps;
 
 /**
  * GPT-2 (Radford et al. 2019), the whole model in one file:
@@ -32,7 +33,6 @@ import dev.decaf.models.nn.Scalars;
  */
 public final class Gpt2Model extends DecoderModel {
 
-    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
 
     private final Gpt2Config config;
     private final Parameter wte;
@@ -97,24 +97,34 @@ public final class Gpt2Model extends DecoderModel {
         h = dropout(h, config.embdDropout(), training);
         NDArray attnMask = Attention.causalMask(manager, t, mask);
         int heads = config.numHeads();
-        int d = config.hiddenSize();
         for (Layer l : layers) {
             NDArray a = layerNorm(h, ps, l.ln1W(), l.ln1B(), training);
-            NDArray qkv = a.matMul(value(ps, l.attnW(), ids, training)).addi(value(ps, l.attnB(), ids, training));
-            NDArray q = Attention.splitHeads(qkv.get(":, :, 0:" + d), heads);
-            NDArray k = Attention.splitHeads(qkv.get(":, :, " + d + ":" + 2 * d), heads);
-            NDArray v = Attention.splitHeads(qkv.get(":, :, " + 2 * d + ":"), heads);
+            // split, not three slices: its backward is one concatenation, where every slice's
+            // backward zero-fills a gradient as wide as qkv and copies into it
+            NDList qkv = conv1d(a, ps, l.attnW(), l.attnB(), training).split(3, 2);
+            NDArray q = Attention.splitHeads(qkv.get(0), heads);
+            NDArray k = Attention.splitHeads(qkv.get(1), heads);
+            NDArray v = Attention.splitHeads(qkv.get(2), heads);
             NDArray y = Attention.mergeHeads(Attention.attend(q, k, v, attnMask, (float) config.attnDropout(), training));
-            y = y.matMul(value(ps, l.projW(), ids, training)).addi(value(ps, l.projB(), ids, training));
+            y = conv1d(y, ps, l.projW(), l.projB(), training);
             h = h.add(dropout(y, config.residDropout(), training));
             NDArray m = layerNorm(h, ps, l.ln2W(), l.ln2B(), training);
-            NDArray f = gelu(m.matMul(value(ps, l.fcW(), ids, training)).addi(value(ps, l.fcB(), ids, training)));
-            f = f.matMul(value(ps, l.fcProjW(), ids, training)).addi(value(ps, l.fcProjB(), ids, training));
+            NDArray f = conv1d(gelu(conv1d(m, ps, l.fcW(), l.fcB(), training)), ps, l.fcProjW(), l.fcProjB(), training);
             h = h.add(dropout(f, config.residDropout(), training));
         }
         h = layerNorm(h, ps, lnFW, lnFB, training);
         // x·Wᵀ through linear: an op on the parameter itself would attach its result to the model's manager
         return Linear.linear(h, tokenTable).singletonOrThrow();
+    }
+
+    /**
+     * Hugging Face's Conv1D, x·W + b with W stored [in, out], as one addmm: the bias seeds the
+     * product's accumulator instead of costing a pass of its own.
+     */
+    private static NDArray conv1d(NDArray x, ParameterStore ps, Parameter w, Parameter b, boolean training) {
+        NDArray wt = value(ps, w, x, training).transpose(); // a view, [out, in] as linear expects
+        wt.attach(x.getManager()); // freed with this pass's arrays, not kept by the model's manager
+        return Linear.linear(x, wt, value(ps, b, x, training)).singletonOrThrow();
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {
@@ -130,15 +140,9 @@ public final class Gpt2Model extends DecoderModel {
         return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
     }
 
-    /**
-     * GELU, tanh form ({@code gelu_new}): ½x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as the
-     * equal x·σ(2√(2/π)(x + 0.044715x³)) since ½(1 + tanh z) = σ(2z): five tensor ops instead of
-     * eight, each a pass over the 4·D-wide activations in forward and backward.
-     */
+    /** GELU, tanh form ({@code gelu_new}), fused where the engine allows. */
     static NDArray gelu(NDArray x) {
-        // In place only where autograd does not need the overwritten value (a product's output).
-        NDArray z = Scalars.addi(Scalars.muli(x.mul(x), 2 * GELU_C * 0.044715f), 2 * GELU_C).mul(x);
-        return z.getNDArrayInternal().sigmoid().mul(x);
+        return FusedOps.geluTanh(x);
     }
 
 }

@@ -136,10 +136,8 @@ public final class LlamaModel extends DecoderModel {
     }
 
     private static NDArray rotate(NDArray x, NDArray[] rope) {
-        long half = x.getShape().get(3) / 2;
-        NDArray x1 = x.get(":, :, :, 0:" + half);
-        NDArray x2 = x.get(":, :, :, " + half + ":");
-        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+        NDList halves = x.split(2, 3); // split's backward is one concatenation, a slice's a zero fill and a copy
+        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
         return x.mul(rope[0]).add(rotated.mul(rope[1]));
     }
 

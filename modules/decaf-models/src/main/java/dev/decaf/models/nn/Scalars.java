@@ -2,6 +2,7 @@ package dev.decaf.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant, safe inside the autograd graph.
@@ -22,34 +23,28 @@ public final class Scalars {
 
     /** Returns {@code x · c}. */
     public static NDArray mul(NDArray x, float c) {
-        try (NDArray k = constant(x, c)) {
-            return x.mul(k);
-        }
+        return withConstant(x, c, NDArray::mul);
     }
 
     /** Returns {@code x · c}, overwriting x (only where autograd does not need x itself). */
     public static NDArray muli(NDArray x, float c) {
-        try (NDArray k = constant(x, c)) {
-            return x.muli(k);
-        }
+        return withConstant(x, c, NDArray::muli);
     }
 
     /** Returns {@code x / c}. */
     public static NDArray div(NDArray x, float c) {
-        try (NDArray k = constant(x, c)) {
-            return x.div(k);
-        }
+        return withConstant(x, c, NDArray::div);
     }
 
     /** Returns {@code x + c}, overwriting x. */
     public static NDArray addi(NDArray x, float c) {
-        try (NDArray k = constant(x, c)) {
-            return x.addi(k);
-        }
+        return withConstant(x, c, NDArray::addi);
     }
 
-    /** A 0-d tensor holding c, in x's dtype, on x's device, with memory owned by libtorch. */
-    private static NDArray constant(NDArray x, float c) {
-        return x.getManager().full(new Shape(), c, x.getDataType());
+    /** Applies op to x and a 0-d tensor holding c in x's dtype and device, its memory owned by libtorch. */
+    private static NDArray withConstant(NDArray x, float c, BinaryOperator<NDArray> op) {
+        try (NDArray k = x.getManager().full(new Shape(), c, x.getDataType())) {
+            return op.apply(x, k);
+        }
     }
 }

@@ -1,0 +1,49 @@
+"""Writes the TorchScript modules behind dev.decaf.models.nn.FusedOps.
+
+DJL's NDArray API reaches only some of libtorch's operators; a scripted module reaches any of
+them, with autograd through the operator's own fused backward. Each module holds no tensors, so
+one file serves every device. libtorch compiles the TorchScript source inside the archive when
+it loads it, so a file written by torch 1.13 loads in the libtorch that DJL bundles.
+
+Run from the repository root with Debian's python3-torch (1.13):
+    /usr/bin/python3 modules/decaf-models/kernels/gen_kernels.py
+"""
+import os
+import zipfile
+
+import torch
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "main", "resources", "dev", "decaf", "models", "nn")
+
+
+class GeluTanh(torch.nn.Module):
+    """GPT-2's gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), one fused kernel each way."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.gelu(x, approximate="tanh")
+
+
+def save_without_debug_info(module, path):
+    """Saves a scripted module minus its *.debug_pkl entries, which record this script's absolute path."""
+    module.save(path + ".tmp")
+    with zipfile.ZipFile(path + ".tmp") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            if not info.filename.endswith(".debug_pkl"):
+                info.date_time = (1980, 1, 1, 0, 0, 0)
+                dst.writestr(info, src.read(info.filename))
+    os.remove(path + ".tmp")
+
+
+def main():
+    module = torch.jit.script(GeluTanh())
+    path = os.path.normpath(os.path.join(OUT, "gelu_tanh.pt"))
+    save_without_debug_info(module, path)
+    x = torch.linspace(-6, 6, 13, dtype=torch.float64)
+    reference = 0.5 * x * (1 + torch.tanh((2 / torch.pi) ** 0.5 * (x + 0.044715 * x ** 3)))
+    assert torch.allclose(torch.jit.load(path)(x), reference, rtol=0, atol=1e-12)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
