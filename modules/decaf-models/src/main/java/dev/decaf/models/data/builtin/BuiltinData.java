@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * Datasets decaf generates itself, from a seed, for the quickstart ({@code ./decaf finetune} with
- * no arguments): a pretraining corpus for a tiny base model and a fine-tuning task that builds on
+ * no arguments): a pretraining corpus for a tiny base model and fine-tuning tasks that build on
  * it. Nothing is downloaded; the same name, seed and {@link #VERSION} give byte-identical files on
  * every machine (ASCII, {@code '\n'} line ends, randomness from {@link SplitMix64} only).
  *
@@ -32,6 +32,9 @@ import java.util.Objects;
  *       train)</td><td>{@code {"prompt": …, "completion": …}} ({@link RecallTask}), read as
  *       {@link dev.decaf.models.data.DataFormat#PROMPT_COMPLETION} and scored with {@link
  *       TaskMetric}</td></tr>
+ *   <tr><td>{@value CategoryTask#NAME}</td><td>the same two files</td><td>four words, "which
+ *       one is an animal / a color / …?" ({@link CategoryTask}), the quickstart's task; tiny models
+ *       learn it far better than recall</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -45,10 +48,13 @@ public final class BuiltinData {
     /** The pretraining corpus. */
     public static final String PRETRAIN = "pretrain";
 
-    /** Alias of {@link #DEFAULT_TASK}. */
+    /** Alias of {@link #DEFAULT_TASK}, kept so that recipes naming {@code builtin:task} keep their data. */
     public static final String TASK = "task";
 
-    /** The quickstart's fine-tuning task. */
+    /**
+     * The task {@value #TASK} names: {@link RecallTask}, the first built-in task. (The quickstart
+     * recipe uses {@link CategoryTask}, by name.)
+     */
     public static final String DEFAULT_TASK = RecallTask.NAME;
 
     /** The seed the shipped base model's corpus and the quickstart use. */
@@ -81,7 +87,7 @@ public final class BuiltinData {
 
     /** Returns the dataset names {@link #write} accepts (besides the alias {@value #TASK}). */
     public static List<String> names() {
-        return List.of(PRETRAIN, RecallTask.NAME);
+        return List.of(PRETRAIN, RecallTask.NAME, CategoryTask.NAME);
     }
 
     /**
@@ -106,6 +112,9 @@ public final class BuiltinData {
         return switch (canonical(name)) {
             case PRETRAIN -> "pretraining corpus: ~3 MB of generated lower-case English (scenes, who-has-what"
                     + " stories, arithmetic, lists, spelling); train.txt, validation.txt";
+            case CategoryTask.NAME -> "fine-tuning task 'category': four words, 'which one is an animal?' (or a"
+                    + " color, place, name, number, day, month), answer with the word; " + CategoryTask.TRAIN_EXAMPLES
+                    + " + " + CategoryTask.VALIDATION_EXAMPLES + " prompt/completion lines";
             default -> "fine-tuning task 'recall': read 2-4 facts of who has what, answer 'Q: what does X"
                     + " have?' exactly; " + RecallTask.TRAIN_EXAMPLES + " + " + RecallTask.VALIDATION_EXAMPLES
                     + " prompt/completion lines";
@@ -116,7 +125,7 @@ public final class BuiltinData {
      * Writes a dataset's files into a directory (created when missing; files of the same name are
      * replaced, each atomically where the file system allows).
      *
-     * @param name {@value #PRETRAIN}, {@value RecallTask#NAME} or {@value #TASK}
+     * @param name {@value #PRETRAIN}, {@value RecallTask#NAME}, {@value CategoryTask#NAME} or {@value #TASK}
      * @param dir the directory
      * @param seed the seed; the same name and seed give byte-identical files
      * @return the files, training first: {@code [train.txt, validation.txt]} or {@code
@@ -137,8 +146,9 @@ public final class BuiltinData {
                     .write(w, PRETRAIN_VALIDATION_BYTES));
             return List.of(train, validation);
         }
-        List<List<TaskExample>> splits = RecallTask.splits(seed, RecallTask.TRAIN_EXAMPLES,
-                RecallTask.VALIDATION_EXAMPLES);
+        List<List<TaskExample>> splits = canonical.equals(CategoryTask.NAME)
+                ? CategoryTask.splits(seed, CategoryTask.TRAIN_EXAMPLES, CategoryTask.VALIDATION_EXAMPLES)
+                : RecallTask.splits(seed, RecallTask.TRAIN_EXAMPLES, RecallTask.VALIDATION_EXAMPLES);
         Path train = dir.resolve(TRAIN_JSONL);
         Path validation = dir.resolve(VALIDATION_JSONL);
         writeAtomically(train, w -> writeJsonLines(w, splits.get(0)));

@@ -82,6 +82,32 @@ final class Lexicon {
             "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
             "s", "t", "u", "v", "w", "x", "y", "z");
 
+    /** The colours: the first six {@link #ADJECTIVES}. */
+    static final List<String> COLORS = ADJECTIVES.subList(0, 6);
+
+    /**
+     * A kind of word: its name ("animal") and members. No word belongs to two categories. (Used by
+     * {@link CategoryTask} only; the pretraining corpus does not read it.)
+     */
+    record Category(String name, List<String> words) {
+
+        /** "an animal", "a color". */
+        String withArticle() {
+            return article(name) + " " + name;
+        }
+    }
+
+    /** The categories of the {@code category} task, {@code thing} last (never asked, only offered). */
+    static final List<Category> CATEGORIES = List.of(
+            new Category("animal", ANIMALS.stream().map(Noun::one).toList()),
+            new Category("color", COLORS),
+            new Category("place", PLACES),
+            new Category("name", NAMES),
+            new Category("number", NUMBERS.subList(1, NUMBERS.size())),
+            new Category("day", DAYS),
+            new Category("month", MONTHS),
+            new Category("thing", THINGS.stream().map(Noun::one).toList()));
+
     /** Returns "a" or "an" for the word that follows. */
     static String article(String next) {
         return "aeiou".indexOf(next.charAt(0)) >= 0 ? "an" : "a";

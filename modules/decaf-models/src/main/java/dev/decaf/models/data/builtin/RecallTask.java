@@ -1,10 +1,7 @@
 package dev.decaf.models.data.builtin;
 
 import dev.decaf.models.data.builtin.Lexicon.Verb;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The built-in fine-tuning task, {@code "recall"}: read two to four facts of who has what, answer
@@ -27,8 +24,10 @@ import java.util.Set;
  * earlier training prompt) are drawn again, so the splits are disjoint; with over 10¹⁰ possible
  * prompts collisions are rare anyway, and memorising training examples cannot help.
  *
- * <p><b>Why this task.</b> It is chosen to be learned by a 1–3M parameter, 2–4 layer model in one
- * to three CPU minutes, after pretraining on {@link PretrainCorpus}:
+ * <p><b>Why this task</b>, and why it is harder than it looks. It was chosen to be learned by a
+ * 1–3M parameter, 2–4 layer model in one to three CPU minutes after pretraining on {@link
+ * PretrainCorpus}; measured, it is learned only partly (last item), and {@link CategoryTask} suits
+ * the tiny quickstart models better:
  * <ul>
  *   <li><i>The skill is pretrained, the format is not.</i> About 30% of the pretraining
  *       paragraphs are stories of exactly this shape ({@code "tom has a red ball. mia wants a cup.
@@ -49,6 +48,10 @@ import java.util.Set;
  *       sorting would be far harder for a tiny model).</li>
  *   <li><i>Short and unambiguous.</i> One correct answer, 2–3 tokens, checked by exact match
  *       ({@link ExactMatch}); every example fits a 64-token context.</li>
+ *   <li><i>Measured:</i> {@code recipes/quickstart.yaml} with {@code data.train=builtin:recall}
+ *       and {@code task=recall} (the shipped 1.8M parameter Llama, 1500 steps) takes exact match
+ *       from 0% to 14%, under the ≈ 36% of naming a random fact's thing; the same recipe on
+ *       {@link CategoryTask} (its default) reaches 76%.</li>
  * </ul>
  */
 public final class RecallTask {
@@ -98,33 +101,11 @@ public final class RecallTask {
     }
 
     /**
-     * Draws the two splits for a seed: validation first, then training examples whose prompts are
-     * new.
+     * Draws the two splits for a seed (see {@link TaskSplits}).
      *
-     * @param seed the seed
-     * @param trainCount training examples
-     * @param validationCount validation examples
      * @return {@code [train, validation]}
      */
     static List<List<TaskExample>> splits(long seed, int trainCount, int validationCount) {
-        Set<String> seen = new HashSet<>();
-        List<TaskExample> validation = draw(SplitMix64.stream(seed, NAME + "/validation"), validationCount, seen);
-        List<TaskExample> train = draw(SplitMix64.stream(seed, NAME + "/train"), trainCount, seen);
-        return List.of(train, validation);
-    }
-
-    private static List<TaskExample> draw(SplitMix64 rng, int count, Set<String> seen) {
-        List<TaskExample> out = new ArrayList<>(count);
-        int attempts = 0;
-        while (out.size() < count) {
-            if (++attempts > 100 * (count + 10)) {
-                throw new IllegalStateException("cannot draw " + count + " distinct prompts");
-            }
-            TaskExample e = example(rng);
-            if (seen.add(e.prompt())) {
-                out.add(e);
-            }
-        }
-        return out;
+        return TaskSplits.draw(NAME, seed, trainCount, validationCount, RecallTask::example);
     }
 }

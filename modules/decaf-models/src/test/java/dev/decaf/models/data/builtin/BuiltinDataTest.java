@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.models.data.builtin.Lexicon.Verb;
 import dev.decaf.models.tokenizer.BpeTokenizer;
 import dev.decaf.models.tokenizer.BpeTrainer;
@@ -16,12 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BuiltinDataTest {
 
     private static final long SEED = BuiltinData.DEFAULT_SEED;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     static Path shared;
@@ -47,11 +39,12 @@ class BuiltinDataTest {
 
     @Test
     void namesAndFiles() {
-        assertEquals(List.of("pretrain", "recall"), BuiltinData.names());
+        assertEquals(List.of("pretrain", "recall", "category"), BuiltinData.names());
         assertEquals(List.of(shared.resolve("pretrain/train.txt"), shared.resolve("pretrain/validation.txt")), corpus);
         assertEquals(List.of(shared.resolve("recall/train.jsonl"), shared.resolve("recall/validation.jsonl")), task);
         assertFalse(BuiltinData.isTask("pretrain"));
         assertTrue(BuiltinData.isTask("recall"));
+        assertTrue(BuiltinData.isTask("category"));
         assertTrue(BuiltinData.isTask("TASK"));
         assertNotNull(BuiltinData.describe("task"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -89,10 +82,10 @@ class BuiltinDataTest {
     @Test
     void defaultSeedIsPinned() throws IOException {
         assertEquals(1, BuiltinData.VERSION);
-        System.out.println("pretrain train.txt sha256 " + sha256(corpus.get(0)));
-        System.out.println("recall validation.jsonl sha256 " + sha256(task.get(1)));
-        assertEquals(GOLDEN_PRETRAIN_SHA256, sha256(corpus.get(0)));
-        assertEquals(GOLDEN_RECALL_VALIDATION_SHA256, sha256(task.get(1)));
+        System.out.println("pretrain train.txt sha256 " + TaskFiles.sha256(corpus.get(0)));
+        System.out.println("recall validation.jsonl sha256 " + TaskFiles.sha256(task.get(1)));
+        assertEquals(GOLDEN_PRETRAIN_SHA256, TaskFiles.sha256(corpus.get(0)));
+        assertEquals(GOLDEN_RECALL_VALIDATION_SHA256, TaskFiles.sha256(task.get(1)));
     }
 
     static final String GOLDEN_PRETRAIN_SHA256 = "c3c52b16660b0882ca9dadc1e8cdf8a1c200f20a312181f7360a643611191b18";
@@ -151,25 +144,8 @@ class BuiltinDataTest {
 
     @Test
     void taskLinesAreValidDisjointAndAnswerable() throws IOException {
-        List<String[]> train = examples(task.get(0));
-        List<String[]> validation = examples(task.get(1));
-        Set<String> trainPrompts = new HashSet<>();
-        for (String[] e : train) {
-            assertTrue(trainPrompts.add(e[0]), "duplicate training prompt");
-            check(e[0], e[1]);
-        }
-        Set<String> validationPrompts = new HashSet<>();
-        for (String[] e : validation) {
-            assertTrue(validationPrompts.add(e[0]), "duplicate validation prompt");
-            assertFalse(trainPrompts.contains(e[0]), "validation prompt in train: " + e[0]);
-            check(e[0], e[1]);
-        }
-        TaskMetric metric = TaskMetric.load(task.get(1));
-        assertEquals(validation.size(), metric.size());
-        for (String[] e : validation) {
-            assertEquals(e[1], metric.reference(e[0]).orElseThrow());
-        }
-        assertEquals(1.0, metric.score(metric.references()));
+        TaskFiles.assertValidDisjointAndAnswerable(TaskFiles.examples(task.get(0)), task.get(1),
+                BuiltinDataTest::check);
     }
 
     @Test
@@ -177,7 +153,7 @@ class BuiltinDataTest {
         int[] position = new int[RecallTask.MAX_FACTS];
         int[] facts = new int[RecallTask.MAX_FACTS + 1];
         int withAdjective = 0;
-        List<String[]> train = examples(task.get(0));
+        List<String[]> train = TaskFiles.examples(task.get(0));
         for (String[] e : train) {
             String[] f = facts(e[0]);
             facts[f.length]++;
@@ -203,29 +179,14 @@ class BuiltinDataTest {
      */
     @Test
     void examplesAreShortInBpeTokens() throws IOException {
-        List<String> sample = new ArrayList<>();
-        long bytes = 0;
-        for (String line : Files.readAllLines(corpus.get(0), StandardCharsets.US_ASCII)) {
-            sample.add(line + "\n");
-            bytes += line.length() + 1;
-            if (bytes > 600_000) {
-                break;
-            }
-        }
-        List<String[]> all = examples(task.get(0));
-        all.addAll(examples(task.get(1)));
+        List<String> sample = TaskFiles.corpusSample(corpus.get(0), 600_000);
+        List<String[]> all = TaskFiles.examples(task.get(0));
+        all.addAll(TaskFiles.examples(task.get(1)));
         int[] max = new int[2];
         int[] vocab = {512, 1024};
         for (int v = 0; v < 2; v++) {
             BpeTokenizer tok = BpeTrainer.builder().optVocabSize(vocab[v]).build().trainOnTexts(sample).tokenizer();
-            long sum = 0;
-            for (String[] e : all) {
-                int n = tok.encode(e[0]).length + tok.encode(e[1]).length + 1;
-                max[v] = Math.max(max[v], n);
-                sum += n;
-            }
-            System.out.printf("recall with a %d-token BPE: prompt + completion + end-of-text = %.1f tokens on"
-                    + " average, %d at most%n", vocab[v], (double) sum / all.size(), max[v]);
+            max[v] = TaskFiles.longestInTokens(tok, all, "recall with a " + vocab[v] + "-token BPE");
         }
         assertTrue(max[0] <= 64, "longest example " + max[0] + " tokens with a 512-token BPE");
         assertTrue(max[1] <= 42, "longest example " + max[1] + " tokens with a 1024-token BPE");
@@ -247,23 +208,6 @@ class BuiltinDataTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** Reads [prompt, completion] pairs, checking that each line has exactly the two string fields. */
-    private static List<String[]> examples(Path file) throws IOException {
-        List<String[]> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            JsonNode n = MAPPER.readTree(line);
-            assertTrue(n.isObject(), line);
-            List<String> fields = new ArrayList<>();
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                fields.add(it.next());
-            }
-            assertEquals(List.of("prompt", "completion"), fields, line);
-            assertTrue(n.get("prompt").isTextual() && n.get("completion").isTextual(), line);
-            out.add(new String[] {n.get("prompt").textValue(), n.get("completion").textValue()});
-        }
-        return out;
-    }
 
     private static String[] facts(String prompt) {
         String[] parts = prompt.split("\n");
@@ -298,13 +242,5 @@ class BuiltinDataTest {
             }
         }
         assertEquals(answer, completion, prompt);
-    }
-
-    private static String sha256(Path p) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 }
