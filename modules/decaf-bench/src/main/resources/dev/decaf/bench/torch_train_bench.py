@@ -1,5 +1,7 @@
 """PyTorch eager baseline for `decaf bench train`: the same GPT-2 as decaf's Gpt2Model, from a
 models/*.json config, trained on random tokens with torch.optim.AdamW; prints one RESULT line.
+Written the way a careful PyTorch user would: addmm for Conv1D as Hugging Face does, the fused
+tanh GELU, split for q/k/v, q scaled before q·kᵀ (as decaf does each).
 
 Run by `decaf bench train` (which sets the environment); by hand:
     OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=2 /usr/bin/python3 torch_train_bench.py \
@@ -16,8 +18,9 @@ import torch
 import torch.nn.functional as F
 
 
-def gelu_new(x):
-    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+def conv1d(x, w, b):
+    """Hugging Face's Conv1D (weight [in, out]) as it computes it: one addmm."""
+    return torch.addmm(b, x.reshape(-1, x.shape[-1]), w).view(*x.shape[:-1], w.shape[1])
 
 
 class Gpt2(torch.nn.Module):
@@ -45,14 +48,15 @@ class Gpt2(torch.nn.Module):
         h = F.dropout(self.wte[ids] + self.wpe[:t], self.drop[0], self.training)
         mask = torch.full((t, t), float("-inf")).triu(1)
         for l in self.layers:
-            qkv = l.ln1(h) @ l.attn_w + l.attn_b
+            qkv = conv1d(l.ln1(h), l.attn_w, l.attn_b)
             q, k, v = qkv.split(qkv.shape[-1] // 3, dim=-1)
             q, k, v = (x.view(b, t, self.heads, -1).transpose(1, 2) for x in (q, k, v))
-            att = F.dropout(torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]) + mask, -1),
+            att = F.dropout(torch.softmax((q / math.sqrt(q.shape[-1])) @ k.transpose(-1, -2) + mask, -1),
                             self.drop[1], self.training)
             y = (att @ v).transpose(1, 2).reshape(b, t, -1)
-            h = h + F.dropout(y @ l.proj_w + l.proj_b, self.drop[2], self.training)
-            f = gelu_new(l.ln2(h) @ l.fc_w + l.fc_b) @ l.fcp_w + l.fcp_b
+            h = h + F.dropout(conv1d(y, l.proj_w, l.proj_b), self.drop[2], self.training)
+            # gelu_new, ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as libtorch's fused kernel (decaf uses it too)
+            f = conv1d(F.gelu(conv1d(l.ln2(h), l.fc_w, l.fc_b), approximate="tanh"), l.fcp_w, l.fcp_b)
             h = h + F.dropout(f, self.drop[2], self.training)
         return self.lnf(h) @ self.wte.t()
 
