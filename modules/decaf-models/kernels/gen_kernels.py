@@ -24,6 +24,13 @@ class GeluTanh(torch.nn.Module):
         return F.gelu(x, approximate="tanh")
 
 
+class Silu(torch.nn.Module):
+    """SiLU (swish), x * sigmoid(x), the gate of Llama's SwiGLU, one fused kernel each way."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.silu(x)
+
+
 def save_without_debug_info(module, path):
     """Saves a scripted module minus its *.debug_pkl entries, which record this script's absolute path."""
     module.save(path + ".tmp")
@@ -35,14 +42,18 @@ def save_without_debug_info(module, path):
     os.remove(path + ".tmp")
 
 
-def main():
-    module = torch.jit.script(GeluTanh())
-    path = os.path.normpath(os.path.join(OUT, "gelu_tanh.pt"))
-    save_without_debug_info(module, path)
+def write(name, module, reference):
+    path = os.path.normpath(os.path.join(OUT, name))
+    save_without_debug_info(torch.jit.script(module), path)
     x = torch.linspace(-6, 6, 13, dtype=torch.float64)
-    reference = 0.5 * x * (1 + torch.tanh((2 / torch.pi) ** 0.5 * (x + 0.044715 * x ** 3)))
-    assert torch.allclose(torch.jit.load(path)(x), reference, rtol=0, atol=1e-12)
+    assert torch.allclose(torch.jit.load(path)(x), reference(x), rtol=0, atol=1e-12)
     print("wrote", path)
+
+
+def main():
+    write("gelu_tanh.pt", GeluTanh(),
+          lambda x: 0.5 * x * (1 + torch.tanh((2 / torch.pi) ** 0.5 * (x + 0.044715 * x ** 3))))
+    write("silu.pt", Silu(), lambda x: x / (1 + torch.exp(-x)))
 
 
 if __name__ == "__main__":

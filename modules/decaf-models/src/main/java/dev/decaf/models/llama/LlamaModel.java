@@ -15,6 +15,7 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.models.config.LlamaConfig;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.nn.FusedOps;
 import dev.decaf.models.nn.Scalars;
 
 /**
@@ -104,7 +105,7 @@ public final class LlamaModel extends DecoderModel {
             h = h.add(linear(y, ps, l.o(), training));
             n = rms(h, value(ps, l.postNorm(), ids, training));
             NDArray gate = linear(n, ps, l.gate(), training);
-            NDArray mlp = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(linear(n, ps, l.up(), training));
+            NDArray mlp = FusedOps.silu(gate).mul(linear(n, ps, l.up(), training));
             h = h.add(linear(mlp, ps, l.down(), training));
         }
         h = rms(h, value(ps, norm, ids, training));

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #geluTanh}: GPT-2's {@code gelu_new}, ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as
  *       {@code torch.nn.functional.gelu(x, approximate="tanh")} (Hendrycks &amp; Gimpel 2016).
+ *   <li>{@link #silu}: x·σ(x), the gate of Llama's SwiGLU (Shazeer 2020), as {@code
+ *       torch.nn.functional.silu}.
  * </ul>
  */
 public final class FusedOps {
@@ -39,11 +41,28 @@ public final class FusedOps {
      * @return gelu_new(x)
      */
     public static NDArray geluTanh(NDArray x) {
-        PtSymbolBlock kernel = Modules.GELU_TANH;
-        if (kernel != null && x.getManager() instanceof PtNDManager) {
-            return IValueUtils.forward(kernel, new NDList(x), true).singletonOrThrow();
+        return Modules.GELU_TANH != null ? fused(Modules.GELU_TANH, x, FusedOps::geluTanhComposite) : geluTanhComposite(x);
+    }
+
+    /**
+     * SiLU, x·σ(x), in one kernel each way (on the PyTorch engine).
+     *
+     * @param x any float tensor
+     * @return silu(x)
+     */
+    public static NDArray silu(NDArray x) {
+        return Modules.SILU != null ? fused(Modules.SILU, x, FusedOps::siluComposite) : siluComposite(x);
+    }
+
+    static NDArray siluComposite(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    private static NDArray fused(PtSymbolBlock kernel, NDArray x, java.util.function.UnaryOperator<NDArray> composite) {
+        if (!(x.getManager() instanceof PtNDManager)) {
+            return composite.apply(x);
         }
-        return geluTanhComposite(x);
+        return IValueUtils.forward(kernel, new NDList(x), true).singletonOrThrow();
     }
 
     /**
@@ -58,9 +77,9 @@ public final class FusedOps {
         return z.getNDArrayInternal().sigmoid().mul(x);
     }
 
-    /** Returns whether {@link #geluTanh} runs libtorch's fused kernel here. */
-    static boolean geluTanhFused() {
-        return Modules.GELU_TANH != null;
+    /** Returns whether {@link #geluTanh} and {@link #silu} run libtorch's fused kernels here. */
+    static boolean fusedKernelsLoaded() {
+        return Modules.GELU_TANH != null && Modules.SILU != null;
     }
 
     /** Loaded on first use; null where the PyTorch engine or the module is unavailable. */
@@ -68,6 +87,7 @@ public final class FusedOps {
         private static final NDManager OWNER = "PyTorch".equals(Engine.getDefaultEngineName())
                 ? NDManager.newBaseManager() : null;
         static final PtSymbolBlock GELU_TANH = load("gelu_tanh.pt");
+        static final PtSymbolBlock SILU = load("silu.pt");
 
         private static PtSymbolBlock load(String resource) {
             if (!(OWNER instanceof PtNDManager pt)) {

@@ -11,9 +11,9 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused GELU is the tanh-form GELU and its derivative, checked against the closed form in
- * double precision: gelu(x) = ½x(1 + tanh u), u = c(x + a·x³), and
- * gelu'(x) = ½(1 + tanh u) + ½x(1 − tanh²u)·c(1 + 3a·x²).
+ * The fused kernels and their composite fallbacks, values and derivatives, against the closed
+ * forms in double precision: gelu(x) = ½x(1 + tanh u), u = c(x + a·x³),
+ * gelu'(x) = ½(1 + tanh u) + ½x(1 − tanh²u)·c(1 + 3a·x²); silu(x) = x·σ(x).
  */
 class FusedOpsTest {
 
@@ -32,7 +32,7 @@ class FusedOpsTest {
     @Test
     void theFusedKernelLoadsOnThePyTorchEngine() {
         assertEquals("PyTorch", Engine.getDefaultEngineName());
-        assertTrue(FusedOps.geluTanhFused(), "gelu_tanh.pt did not load");
+        assertTrue(FusedOps.fusedKernelsLoaded(), "a kernel module did not load");
     }
 
     @Test
@@ -45,7 +45,32 @@ class FusedOpsTest {
         check(FusedOps::geluTanhComposite);
     }
 
+    @Test
+    void fusedSiluMatchesTheClosedForm() {
+        check(FusedOps::silu, FusedOpsTest::silu, FusedOpsTest::siluPrime);
+    }
+
+    @Test
+    void compositeSiluMatchesTheClosedForm() {
+        check(FusedOps::siluComposite, FusedOpsTest::silu, FusedOpsTest::siluPrime);
+    }
+
+    static double silu(double x) {
+        return x / (1 + Math.exp(-x));
+    }
+
+    /** silu'(x) = σ(x)(1 + x(1 − σ(x))). */
+    static double siluPrime(double x) {
+        double s = 1 / (1 + Math.exp(-x));
+        return s * (1 + x * (1 - s));
+    }
+
     private static void check(UnaryOperator<NDArray> f) {
+        check(f, FusedOpsTest::gelu, FusedOpsTest::geluPrime);
+    }
+
+    private static void check(UnaryOperator<NDArray> f, java.util.function.DoubleUnaryOperator value,
+            java.util.function.DoubleUnaryOperator derivative) {
         float[] xs = new float[241];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = -6f + i * 0.05f;
@@ -61,8 +86,8 @@ class FusedOpsTest {
             }
             float[] dy = x.getGradient().toFloatArray();
             for (int i = 0; i < xs.length; i++) {
-                assertEquals(gelu(xs[i]), y[i], 2e-6 * Math.max(1, Math.abs(xs[i])), "gelu(" + xs[i] + ")");
-                assertEquals(geluPrime(xs[i]), dy[i], 5e-6, "gelu'(" + xs[i] + ")");
+                assertEquals(value.applyAsDouble(xs[i]), y[i], 2e-6 * Math.max(1, Math.abs(xs[i])), "f(" + xs[i] + ")");
+                assertEquals(derivative.applyAsDouble(xs[i]), dy[i], 5e-6, "f'(" + xs[i] + ")");
             }
         }
     }
