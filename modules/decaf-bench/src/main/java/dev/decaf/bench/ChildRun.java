@@ -47,8 +47,22 @@ final class ChildRun {
      * @return the parsed JSON after {@code RESULT }
      */
     static JsonNode run(List<String> cmd, boolean tunedMalloc, Map<String, String> extraEnv) {
+        return run(cmd, tunedMalloc, extraEnv, List.of());
+    }
+
+    /**
+     * Runs a command without some inherited variables and returns its result object.
+     *
+     * @param cmd the command
+     * @param tunedMalloc whether to set decaf's glibc variables (else remove them)
+     * @param extraEnv more variables
+     * @param unset variables to remove
+     * @return the parsed JSON after {@code RESULT }
+     */
+    static JsonNode run(List<String> cmd, boolean tunedMalloc, Map<String, String> extraEnv, List<String> unset) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
+        unset.forEach(env::remove);
         if (tunedMalloc) {
             env.put("MALLOC_ARENA_MAX", "1");
             env.put("GLIBC_TUNABLES", MallocHint.ENVIRONMENT.substring(MallocHint.ENVIRONMENT.indexOf("GLIBC_TUNABLES=") + 15));

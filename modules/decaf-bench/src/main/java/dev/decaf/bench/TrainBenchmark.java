@@ -54,11 +54,20 @@ public final class TrainBenchmark {
         List<Case> cases = new ArrayList<>();
         String[] args = {config.toString(), Integer.toString(batch), Integer.toString(seqLen), Integer.toString(warmup),
             Integer.toString(steps)};
+        boolean intelPath = MklIntelPath.preloaded();
         for (boolean tuned : new boolean[] {false, true}) {
             log.printf(Locale.ROOT, "  measuring decaf         malloc=%-7s ...", tuned ? "tuned" : "default");
             log.flush();
             JsonNode r = ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args), tuned, Map.of());
-            cases.add(log(log, of("decaf", "malloc " + (tuned ? "tuned" : "default"), r)));
+            cases.add(log(log, of("decaf", "malloc " + (tuned ? "tuned" : "default") + (intelPath ? ", MKL Intel path" : ""), r)));
+        }
+        if (intelPath) {
+            // the same JVM without the shim: what the MKL vendor check costs on this CPU
+            log.print("  measuring decaf         malloc=tuned   MKL generic path ...");
+            log.flush();
+            JsonNode r = ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args), true, Map.of(),
+                    List.of("LD_PRELOAD"));
+            cases.add(log(log, of("decaf", "malloc tuned, MKL generic path", r)));
         }
         if (python == null) {
             return cases;
@@ -82,7 +91,8 @@ public final class TrainBenchmark {
                     cmd.addAll(List.of(args));
                     try {
                         JsonNode r = ChildRun.run(cmd, tuned, Map.of("OMP_NUM_THREADS", Integer.toString(threads),
-                                "OPENBLAS_NUM_THREADS", Integer.toString(threads), "OMP_WAIT_POLICY", "PASSIVE"));
+                                "OPENBLAS_NUM_THREADS", Integer.toString(threads), "OMP_WAIT_POLICY", "PASSIVE"),
+                                List.of("LD_PRELOAD")); // decaf's MKL shim; Debian's torch uses OpenBLAS
                         cases.add(log(log, of("PyTorch eager", threads + " thread" + (threads > 1 ? "s" : "") + ", malloc "
                                 + (tuned ? "tuned" : "default"), r)));
                     } catch (IllegalStateException e) {
