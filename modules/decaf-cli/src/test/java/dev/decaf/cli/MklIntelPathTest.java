@@ -2,14 +2,12 @@ package dev.decaf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's MKL shim ({@code src/main/c/mkl_intel_path.c}) changes which kernels libtorch's
  * MKL runs, never what they compute: a JVM with the shim preloaded multiplies random matrices of
  * the training benchmark's shapes, and each product matches a double-precision product computed
- * in Java within 1e-5 relative to the largest entry. Runs where the launcher uses the shim: x86-64
- * AMD CPUs with a C compiler.
+ * in Java within 1e-5 relative to the largest entry. The launcher preloads it on AMD CPUs only; on
+ * Intel ones it answers what MKL finds anyway, so the check runs on any x86-64 machine.
  */
 class MklIntelPathTest {
 
@@ -29,16 +27,13 @@ class MklIntelPathTest {
 
     @Test
     void productsOnTheIntelPathMatchADoublePrecisionReference(@TempDir Path tmp) throws Exception {
-        assumeTrue(System.getProperty("os.arch").equals("amd64")
-                && Files.readString(Path.of("/proc/cpuinfo")).contains("AuthenticAMD"), "not an AMD x86-64 CPU");
         Path shim = tmp.resolve("mkl-intel-path.so");
         Process cc;
         try {
             cc = new ProcessBuilder("cc", "-O2", "-shared", "-fPIC", "-o", shim.toString(), "src/main/c/mkl_intel_path.c")
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
-            assumeTrue(false, "no C compiler");
-            return;
+            throw new AssertionError("this test needs a C compiler (cc); .ci/run installs one", e);
         }
         assertEquals(0, cc.waitFor(), new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         String java = ProcessHandle.current().info().command().orElse("java");
