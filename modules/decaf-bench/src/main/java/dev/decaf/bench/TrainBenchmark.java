@@ -54,20 +54,12 @@ public final class TrainBenchmark {
         List<Case> cases = new ArrayList<>();
         String[] args = {config.toString(), Integer.toString(batch), Integer.toString(seqLen), Integer.toString(warmup),
             Integer.toString(steps)};
-        boolean intelPath = MklIntelPath.preloaded();
-        for (boolean tuned : new boolean[] {false, true}) {
-            log.printf(Locale.ROOT, "  measuring decaf         malloc=%-7s ...", tuned ? "tuned" : "default");
-            log.flush();
-            JsonNode r = ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args), tuned, Map.of());
-            cases.add(log(log, of("decaf", "malloc " + (tuned ? "tuned" : "default") + (intelPath ? ", MKL Intel path" : ""), r)));
-        }
-        if (intelPath) {
+        String mkl = MklIntelPath.preloaded() ? ", MKL Intel path" : "";
+        cases.add(decaf(log, args, false, mkl, List.of()));
+        cases.add(decaf(log, args, true, mkl, List.of()));
+        if (!mkl.isEmpty()) {
             // the same JVM without the shim: what the MKL vendor check costs on this CPU
-            log.print("  measuring decaf         malloc=tuned   MKL generic path ...");
-            log.flush();
-            JsonNode r = ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args), true, Map.of(),
-                    List.of("LD_PRELOAD"));
-            cases.add(log(log, of("decaf", "malloc tuned, MKL generic path", r)));
+            cases.add(decaf(log, args, true, ", MKL generic path", List.of("LD_PRELOAD")));
         }
         if (python == null) {
             return cases;
@@ -109,6 +101,15 @@ public final class TrainBenchmark {
             }
         }
         return cases;
+    }
+
+    /** Measures decaf in a fresh JVM. */
+    private static Case decaf(PrintStream log, String[] args, boolean tuned, String mkl, List<String> unset) {
+        String setting = "malloc " + (tuned ? "tuned" : "default") + mkl;
+        log.printf(Locale.ROOT, "  measuring decaf         %s ...", setting);
+        log.flush();
+        JsonNode r = ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args), tuned, Map.of(), unset);
+        return log(log, of("decaf", setting, r));
     }
 
     private static Case of(String who, String setting, JsonNode r) {

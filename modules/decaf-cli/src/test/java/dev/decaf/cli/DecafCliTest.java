@@ -23,6 +23,13 @@ class DecafCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Writes a random-init gpt2-tiny model directory (vocab 512, 64 positions) with {@code decaf init}. */
+    static java.nio.file.Path initTinyModel(java.nio.file.Path dir, int seed) {
+        Run r = run("init", "--config", "../../models/gpt2-tiny.json", "--out", dir.toString(), "--seed", Integer.toString(seed));
+        assertEquals(0, r.code(), r.err());
+        return dir;
+    }
+
     @Test
     void badInputExitsTwoWithOneLineNamingTheValue() {
         Run unknown = run("finetune", "--ouut", "x");

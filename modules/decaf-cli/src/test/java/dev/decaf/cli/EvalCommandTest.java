@@ -28,10 +28,7 @@ class EvalCommandTest {
 
     @BeforeAll
     static void init() {
-        model = tmp.resolve("tiny");
-        DecafCliTest.Run r = DecafCliTest.run("init", "--config", "../../models/gpt2-tiny.json", "--out", model.toString(),
-                "--seed", "3");
-        assertEquals(0, r.code(), r.err());
+        model = DecafCliTest.initTinyModel(tmp.resolve("tiny"), 3);
     }
 
     @Test

@@ -24,10 +24,7 @@ class GenerateCommandTest {
 
     @BeforeAll
     static void init() {
-        model = tmp.resolve("tiny");
-        DecafCliTest.Run r = DecafCliTest.run("init", "--config", "../../models/gpt2-tiny.json", "--out", model.toString(),
-                "--seed", "4");
-        assertEquals(0, r.code(), r.err());
+        model = DecafCliTest.initTinyModel(tmp.resolve("tiny"), 4);
     }
 
     @Test

@@ -223,18 +223,12 @@ final class YamlTree {
 
         Kind kindOf(ScalarNode s, String path, int line) {
             Tag tag = s.getTag();
-            if (tag.equals(Tag.NULL)) {
-                return Kind.NULL;
-            } else if (tag.equals(Tag.BOOL)) {
-                return Kind.BOOL;
-            } else if (tag.equals(Tag.INT)) {
-                return Kind.INT;
-            } else if (tag.equals(Tag.FLOAT)) {
-                return Kind.FLOAT;
-            } else if (!tag.equals(Tag.STR)) {
+            Kind kind = coreKind(tag);
+            if (kind == null) {
                 problems.add(new Problem(origin, line, path, "unsupported tag '" + tag.getValue() + "'"));
+                return Kind.STR;
             }
-            return Kind.STR;
+            return kind;
         }
     }
 
@@ -245,7 +239,12 @@ final class YamlTree {
      * @return the kind
      */
     static Kind plainKind(String text) {
-        Tag tag = PLAIN_RESOLVER.resolve(text, true);
+        Kind kind = coreKind(PLAIN_RESOLVER.resolve(text, true));
+        return kind == null ? Kind.STR : kind;
+    }
+
+    /** The kind of a YAML core-schema tag, or null for a tag outside it. */
+    private static Kind coreKind(Tag tag) {
         if (tag.equals(Tag.NULL)) {
             return Kind.NULL;
         } else if (tag.equals(Tag.BOOL)) {
@@ -254,8 +253,10 @@ final class YamlTree {
             return Kind.INT;
         } else if (tag.equals(Tag.FLOAT)) {
             return Kind.FLOAT;
+        } else if (tag.equals(Tag.STR)) {
+            return Kind.STR;
         }
-        return Kind.STR;
+        return null;
     }
 
     private static final org.snakeyaml.engine.v2.resolver.ScalarResolver PLAIN_RESOLVER =

@@ -41,7 +41,7 @@ public final class FusedOps {
      * @return gelu_new(x)
      */
     public static NDArray geluTanh(NDArray x) {
-        return Modules.GELU_TANH != null ? fused(Modules.GELU_TANH, x, FusedOps::geluTanhComposite) : geluTanhComposite(x);
+        return fused(Modules.GELU_TANH, x, FusedOps::geluTanhComposite);
     }
 
     /**
@@ -51,15 +51,16 @@ public final class FusedOps {
      * @return silu(x)
      */
     public static NDArray silu(NDArray x) {
-        return Modules.SILU != null ? fused(Modules.SILU, x, FusedOps::siluComposite) : siluComposite(x);
+        return fused(Modules.SILU, x, FusedOps::siluComposite);
     }
 
     static NDArray siluComposite(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
+    /** Runs the kernel's module, or the composite where it did not load or x is not a PyTorch array. */
     private static NDArray fused(PtSymbolBlock kernel, NDArray x, java.util.function.UnaryOperator<NDArray> composite) {
-        if (!(x.getManager() instanceof PtNDManager)) {
+        if (kernel == null || !(x.getManager() instanceof PtNDManager)) {
             return composite.apply(x);
         }
         return IValueUtils.forward(kernel, new NDList(x), true).singletonOrThrow();
