@@ -86,13 +86,18 @@ final class BenchCommand implements Runnable {
         String python = "/usr/bin/python3";
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             if (!Files.isRegularFile(config)) {
                 throw new IllegalArgumentException("--config " + config + ": no such file");
             }
             if (batch < 1 || seqLen < 2 || warmup < 0 || steps < 1) {
                 throw new IllegalArgumentException("need --batch >= 1, --seq-len >= 2, --warmup >= 0, --steps >= 1; got "
                         + batch + ", " + seqLen + ", " + warmup + ", " + steps);
+            }
+            int positions = dev.decaf.models.config.ModelConfig.load(config).maxPositions();
+            if (seqLen > positions) {
+                throw new IllegalArgumentException("--seq-len " + seqLen + " is longer than the " + positions
+                        + " positions of " + config);
             }
             System.out.println("decaf bench train: " + config + ", " + batch + " x " + seqLen + " tokens per step, "
                     + Runtime.getRuntime().availableProcessors() + " cores");
