@@ -12,7 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import dev.decaf.djl.optim.AdamW;
 import dev.decaf.djl.optim.MallocHint;
-import dev.decaf.models.config.ModelConfig;
+import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
 import java.io.IOException;

@@ -94,7 +94,7 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("need --batch >= 1, --seq-len >= 2, --warmup >= 0, --steps >= 1; got "
                         + batch + ", " + seqLen + ", " + warmup + ", " + steps);
             }
-            int positions = dev.decaf.models.config.ModelConfig.load(config).maxPositions();
+            int positions = dev.decaf.core.config.ModelConfig.load(config).maxPositions();
             if (seqLen > positions) {
                 throw new IllegalArgumentException("--seq-len " + seqLen + " is longer than the " + positions
                         + " positions of " + config);

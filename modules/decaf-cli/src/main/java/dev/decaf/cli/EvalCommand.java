@@ -3,7 +3,7 @@ package dev.decaf.cli;
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Evaluator;
-import dev.decaf.models.tokenizer.TextTokenizer;
+import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ final class EvalCommand implements Callable<Integer> {
                         r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context);
                     }
                 }
-            } catch (dev.decaf.models.data.DataException e) {
+            } catch (dev.decaf.text.data.DataException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             out.printf(Locale.ROOT, "eval %s on %s (%s): %d sequences%n", model, data, how, r.sequences());

@@ -1,9 +1,9 @@
 package dev.decaf.cli;
 
-import dev.decaf.core.recipe.Recipe;
-import dev.decaf.core.recipe.RecipeException;
-import dev.decaf.models.train.Finetune;
-import dev.decaf.models.train.TrainingLoop;
+import dev.decaf.train.recipe.Recipe;
+import dev.decaf.train.recipe.RecipeException;
+import dev.decaf.train.Finetune;
+import dev.decaf.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.decaf.cli;
 
-import dev.decaf.core.recipe.Recipe;
+import dev.decaf.train.recipe.Recipe;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
-import dev.decaf.models.config.ModelConfig;
+import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.GroupPresets;
-import dev.decaf.models.train.Finetune;
-import dev.decaf.models.train.OptimizerFactory;
+import dev.decaf.train.Finetune;
+import dev.decaf.train.OptimizerFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

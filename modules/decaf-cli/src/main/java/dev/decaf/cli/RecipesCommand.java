@@ -1,8 +1,8 @@
 package dev.decaf.cli;
 
-import dev.decaf.core.recipe.Problem;
-import dev.decaf.core.recipe.Recipe;
-import dev.decaf.core.recipe.RecipeException;
+import dev.decaf.train.recipe.Problem;
+import dev.decaf.train.recipe.Recipe;
+import dev.decaf.train.recipe.RecipeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

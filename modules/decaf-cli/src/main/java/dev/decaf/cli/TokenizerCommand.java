@@ -1,6 +1,6 @@
 package dev.decaf.cli;
 
-import dev.decaf.models.tokenizer.BpeTrainer;
+import dev.decaf.text.tokenizer.BpeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;

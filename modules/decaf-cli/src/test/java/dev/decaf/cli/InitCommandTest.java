@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.models.checkpoint.ModelDirectory;
-import dev.decaf.models.tokenizer.TextTokenizer;
+import dev.decaf.text.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import dev.decaf.core.safetensors.SafetensorsReader;
 import dev.decaf.core.safetensors.SafetensorsWriter;
 import dev.decaf.core.safetensors.TensorEntry;
 import dev.decaf.djl.optim.TensorViews;
-import dev.decaf.models.config.ModelConfig;
+import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.decaf.core.groups.LayerKind;
-import dev.decaf.models.config.Gpt2Config;
+import dev.decaf.core.config.Gpt2Config;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.FusedOps;

@@ -1,11 +1,12 @@
 package dev.decaf.models.infer;
 
+import dev.decaf.text.sampling.Sampler;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.models.tokenizer.TextTokenizer;
+import dev.decaf.text.tokenizer.TextTokenizer;
 import java.util.Arrays;
 import java.util.Objects;
 

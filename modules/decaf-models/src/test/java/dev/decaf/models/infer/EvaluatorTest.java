@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import dev.decaf.models.data.DataException;
+import dev.decaf.text.data.DataException;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.checkpoint.ModelDirectory;
-import dev.decaf.models.tokenizer.TextTokenizer;
+import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

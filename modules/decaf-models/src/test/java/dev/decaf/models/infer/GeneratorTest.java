@@ -1,5 +1,6 @@
 package dev.decaf.models.infer;
 
+import dev.decaf.text.sampling.Sampler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

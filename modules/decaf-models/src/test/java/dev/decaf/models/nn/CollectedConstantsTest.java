@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.decaf.models.config.ModelConfig;
+import dev.decaf.core.config.ModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

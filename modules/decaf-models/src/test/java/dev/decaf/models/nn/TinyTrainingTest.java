@@ -22,7 +22,7 @@ import dev.decaf.djl.optim.AdamW;
 import dev.decaf.djl.optim.GradientClipping;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
-import dev.decaf.models.config.ModelConfig;
+import dev.decaf.core.config.ModelConfig;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;

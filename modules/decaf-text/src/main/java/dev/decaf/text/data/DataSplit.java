@@ -1,0 +1,191 @@
+package dev.decaf.text.data;
+
+import java.util.Arrays;
+
+/**
+ * The training or the validation samples of an {@link LmDataset}, and the batches they make.
+ *
+ * <p>A sample is addressed by its position {@code 0 … size()−1} in file order. An epoch visits
+ * every sample once, in {@link #order(int)}: for a shuffled split a permutation that is a pure
+ * function of (seed, epoch) — the same on every run and machine — otherwise file order. Batches
+ * take {@code batchSize} consecutive samples of that order; the last batch of an epoch may be
+ * smaller. To resume, start at the sample position a {@link BatchIterator} reported: {@code
+ * batches(epoch, batchSize, position)} yields exactly the rest of the epoch.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class DataSplit {
+
+    private final String name;
+    private final TokenSource source;
+    private final int[] indices;
+    private final boolean shuffle;
+    private final long seed;
+    private final int seqLen;
+    private final int padId;
+    private final boolean padToLongest;
+    private final long tokens;
+
+    DataSplit(String name, TokenSource source, int[] indices, boolean shuffle, long seed, int seqLen, int padId,
+            boolean padToLongest) {
+        this.name = name;
+        this.source = source;
+        this.indices = indices;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.seqLen = seqLen;
+        this.padId = padId;
+        this.padToLongest = padToLongest;
+        long t = 0;
+        for (int i : indices) {
+            t += source.sampleTokens(i);
+        }
+        this.tokens = t;
+    }
+
+    /** Returns an empty split. */
+    static DataSplit empty(String name, int seqLen, int padId) {
+        return new DataSplit(name, null, new int[0], false, 0, seqLen, padId, false);
+    }
+
+    /** Returns {@code "train"} or {@code "validation"}. */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the number of samples. */
+    public int size() {
+        return indices.length;
+    }
+
+    /** Returns whether the split has no samples. */
+    public boolean isEmpty() {
+        return indices.length == 0;
+    }
+
+    /** Returns the tokens in the samples ({@code seqLen + 1} per packed block). */
+    public long tokens() {
+        return tokens;
+    }
+
+    /** Returns whether epochs visit the samples in a seeded random order. */
+    public boolean shuffled() {
+        return shuffle;
+    }
+
+    /** Returns the context length: the width of a batch (unless padding to the longest row). */
+    public int seqLen() {
+        return seqLen;
+    }
+
+    /**
+     * Reads a sample.
+     *
+     * @param position its position in file order, {@code 0 … size()−1}
+     * @return the sample
+     */
+    public Sample sample(int position) {
+        if (position < 0 || position >= indices.length) {
+            throw new IndexOutOfBoundsException(name + " sample " + position + " of " + indices.length);
+        }
+        return source.sample(indices[position]);
+    }
+
+    /**
+     * Returns the order in which an epoch visits the samples.
+     *
+     * @param epoch the epoch, ≥ 0
+     * @return sample positions, a permutation of {@code 0 … size()−1}
+     */
+    public int[] order(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+        if (shuffle) {
+            return Permutations.of(indices.length, seed, epoch);
+        }
+        int[] p = new int[indices.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i;
+        }
+        return p;
+    }
+
+    /**
+     * Returns how many batches an epoch has.
+     *
+     * @param batchSize samples per batch
+     * @return {@code ⌈size / batchSize⌉}
+     */
+    public int batchCount(int batchSize) {
+        checkBatchSize(batchSize);
+        return (int) ((indices.length + (long) batchSize - 1) / batchSize);
+    }
+
+    /**
+     * Iterates over an epoch's batches.
+     *
+     * @param epoch the epoch, ≥ 0
+     * @param batchSize samples per batch
+     * @return the batches
+     */
+    public BatchIterator batches(int epoch, int batchSize) {
+        return batches(epoch, batchSize, 0);
+    }
+
+    /**
+     * Iterates over an epoch's batches, starting at a sample position (to resume a run).
+     *
+     * @param epoch the epoch, ≥ 0
+     * @param batchSize samples per batch
+     * @param startSample how many samples of the epoch's order to skip, {@code 0 … size()}
+     * @return the batches
+     */
+    public BatchIterator batches(int epoch, int batchSize, int startSample) {
+        checkBatchSize(batchSize);
+        if (startSample < 0 || startSample > indices.length) {
+            throw new IllegalArgumentException("start sample must be in [0, " + indices.length + "] for the "
+                    + name + " split, got " + startSample);
+        }
+        return new BatchIterator(this, order(epoch), epoch, batchSize, startSample);
+    }
+
+    private static void checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+    }
+
+    /** Assembles the batch of {@code order[from … to)}. */
+    Batch batch(int[] order, int from, int to) {
+        int rows = to - from;
+        Sample[] samples = new Sample[rows];
+        int width = padToLongest ? 0 : seqLen;
+        for (int r = 0; r < rows; r++) {
+            samples[r] = sample(order[from + r]);
+            width = Math.max(width, samples[r].length());
+        }
+        int[][] inputs = new int[rows][width];
+        int[][] labels = new int[rows][width];
+        float[][] mask = new float[rows][width];
+        int[] lengths = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int[] t = samples[r].tokens();
+            int n = t.length - 1;
+            System.arraycopy(t, 0, inputs[r], 0, n);
+            System.arraycopy(t, 1, labels[r], 0, n);
+            System.arraycopy(samples[r].lossMask(), 0, mask[r], 0, n);
+            if (n < width) {
+                Arrays.fill(inputs[r], n, width, padId);
+                Arrays.fill(labels[r], n, width, padId);
+            }
+            lengths[r] = n;
+        }
+        return new Batch(inputs, labels, mask, lengths);
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + indices.length + " samples, " + tokens + " tokens" + (shuffle ? ", shuffled" : "") + "]";
+    }
+}

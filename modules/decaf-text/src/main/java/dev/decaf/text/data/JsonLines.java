@@ -1,0 +1,125 @@
+package dev.decaf.text.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Locale;
+
+/**
+ * Reads the fields decaf's JSON lines formats use from one line, reporting problems as {@link
+ * LineProblem}s: not valid JSON, not an object, a missing field, a field of the wrong type, an id
+ * outside the vocabulary.
+ */
+final class JsonLines {
+
+    /** Strict: trailing content after the object and duplicate keys are errors. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final int MAX_DETAIL = 160;
+
+    private JsonLines() {}
+
+    /** Returns whether a line has nothing but white space (such lines are ignored). */
+    static boolean blank(String line) {
+        return line.isBlank();
+    }
+
+    /**
+     * Parses a line that must hold one JSON object.
+     *
+     * @param line the line
+     * @return the object
+     * @throws LineProblem when the line is not valid JSON or not an object
+     */
+    static JsonNode object(String line) throws LineProblem {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new LineProblem("not valid JSON (" + detail(e) + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw new LineProblem("expected a JSON object, got " + type(node));
+        }
+        return node;
+    }
+
+    /**
+     * Reads a string field.
+     *
+     * @param object the line's object
+     * @param field the field's name
+     * @return its value
+     * @throws LineProblem when the field is missing or not a string
+     */
+    static String string(JsonNode object, String field) throws LineProblem {
+        JsonNode v = object.get(field);
+        if (v == null) {
+            throw new LineProblem("missing field '" + field + "'");
+        }
+        if (!v.isTextual()) {
+            throw new LineProblem("field '" + field + "' must be a string, got " + type(v));
+        }
+        return v.textValue();
+    }
+
+    /**
+     * Reads an array of token ids.
+     *
+     * @param object the line's object
+     * @param field the field's name
+     * @param vocabSize ids must lie in {@code [0, vocabSize)}
+     * @return the ids
+     * @throws LineProblem when the field is missing, not an array, or holds a non-integer or an id
+     *     outside the vocabulary
+     */
+    static int[] ids(JsonNode object, String field, int vocabSize) throws LineProblem {
+        JsonNode v = object.get(field);
+        if (v == null) {
+            throw new LineProblem("missing field '" + field + "'");
+        }
+        if (!v.isArray()) {
+            throw new LineProblem("field '" + field + "' must be an array of token ids, got " + type(v));
+        }
+        int[] ids = new int[v.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode e = v.get(i);
+            if (!e.isIntegralNumber()) {
+                throw new LineProblem(field + "[" + i + "] must be an integer, got " + describe(e));
+            }
+            if (!e.canConvertToInt() || e.intValue() < 0 || e.intValue() >= vocabSize) {
+                throw new LineProblem(field + "[" + i + "] = " + e.asText()
+                        + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
+            ids[i] = e.intValue();
+        }
+        return ids;
+    }
+
+    /** Returns the JSON type of a node in lower case ({@code string}, {@code number}, …). */
+    static String type(JsonNode node) {
+        return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String describe(JsonNode e) {
+        String text = e.isValueNode() ? e.toString() : type(e);
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
+    /** Jackson's reason on one line, without its location or source excerpt. */
+    private static String detail(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        m = (nl >= 0 ? m.substring(0, nl) : m).strip();
+        return m.length() > MAX_DETAIL ? m.substring(0, MAX_DETAIL) + "…" : m;
+    }
+}

@@ -1,0 +1,444 @@
+package dev.decaf.text.data;
+
+import dev.decaf.text.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dataset for fine-tuning a language model on next-token prediction, as plain Java arrays (no
+ * engine types): a training split, an optional validation split, and their sizes.
+ *
+ * <p><b>Formats</b> are described in {@link DataFormat}. <b>Packing</b> (text and prompt–completion):
+ * every document is followed by one end-of-text id and all are joined into one stream, cut into
+ * consecutive blocks of {@code seqLen + 1} tokens; block {@code b} gives inputs {@code
+ * stream[b(L) … b(L)+seqLen)} and labels {@code stream[b(L)+1 … b(L)+seqLen]} with {@code L = seqLen
+ * + 1}. The tail shorter than a block is dropped and counted. For prompt–completion a parallel
+ * mask stream is 1 on completion tokens and their end-of-text, 0 on prompt tokens, and the mask of
+ * a label position is the mask of the label token. Pre-tokenised samples are used as given and
+ * right-padded in batches.
+ *
+ * <p><b>Caching</b>: a file is tokenised once, streaming, into {@code <file>.decaf-cache/} (or
+ * {@link Builder#optCacheDir}), keyed by the SHA-256 of the data bytes, the tokenizer's
+ * fingerprint, the format and the cache version (see {@link Builder#optTokenizerFile}). Later
+ * builds read the stream back through a memory mapping without calling the tokenizer; a changed
+ * file or tokenizer gives a new key, and a damaged entry is rebuilt with a warning.
+ *
+ * <pre>{@code
+ * try (TextTokenizer tok = TextTokenizer.load(modelDir)) {
+ *     LmDataset data = LmDataset.builder()
+ *             .setDataFile(Path.of("sft.jsonl"))
+ *             .setTokenizer(tok)
+ *             .optTokenizerFile(modelDir.resolve("tokenizer.json"))
+ *             .setSeqLen(1024)
+ *             .optValidationFraction(0.05)
+ *             .optSeed(42)
+ *             .build();
+ *     DataStats s = data.stats();            // N = s.trainSamples(), D = s.trainTokens()
+ *     for (int epoch = 0; epoch < 3; epoch++) {
+ *         BatchIterator it = data.train().batches(epoch, 8);
+ *         while (it.hasNext()) {
+ *             Batch b = it.next();           // b.inputs(), b.labels(), b.lossMask()
+ *             // checkpoint (epoch, it.position()) to resume with batches(epoch, 8, position)
+ *         }
+ *     }
+ * }
+ * }</pre>
+ */
+public final class LmDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmDataset.class);
+
+    private final DataFormat format;
+    private final int seqLen;
+    private final DataSplit train;
+    private final DataSplit validation;
+    private final DataStats stats;
+    private final List<String> warnings;
+    private final boolean fromCache;
+
+    private LmDataset(DataFormat format, int seqLen, DataSplit train, DataSplit validation, DataStats stats,
+            List<String> warnings, boolean fromCache) {
+        this.format = format;
+        this.seqLen = seqLen;
+        this.train = train;
+        this.validation = validation;
+        this.stats = stats;
+        this.warnings = List.copyOf(warnings);
+        this.fromCache = fromCache;
+    }
+
+    /** Starts a dataset. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the training split. */
+    public DataSplit train() {
+        return train;
+    }
+
+    /** Returns the validation split (empty when neither a file nor a fraction was given). */
+    public DataSplit validation() {
+        return validation;
+    }
+
+    /** Returns the sizes: documents, tokens, samples per split, dropped tokens, skipped lines. */
+    public DataStats stats() {
+        return stats;
+    }
+
+    /** Returns the training file's format (never AUTO). */
+    public DataFormat format() {
+        return format;
+    }
+
+    /** Returns the context length. */
+    public int seqLen() {
+        return seqLen;
+    }
+
+    /** Returns whether every token stream came from the cache, without calling the tokenizer. */
+    public boolean fromCache() {
+        return fromCache;
+    }
+
+    /**
+     * Returns what the user should know: skipped lines (a count per file, then the first 20 as
+     * {@code FILE:LINE: problem}) and rebuilt caches.
+     *
+     * @return the warnings, in order
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    @Override
+    public String toString() {
+        return "LmDataset[" + format + ", seqLen=" + seqLen + ", " + stats + "]";
+    }
+
+    /** Builds an {@link LmDataset}; {@code set*} options are required, {@code opt*} ones are not. */
+    public static final class Builder {
+        private Path dataFile;
+        private TextTokenizer tokenizer;
+        private int seqLen;
+        private Path tokenizerFile;
+        private String tokenizerFingerprint;
+        private DataFormat format = DataFormat.AUTO;
+        private Path validationFile;
+        private double validationFraction;
+        private long seed;
+        private boolean shuffle = true;
+        private boolean skipBadLines;
+        private Path cacheDir;
+        private boolean padToLongest;
+        private int segmentBytes = MappedFile.DEFAULT_SEGMENT_BYTES;
+
+        private Builder() {}
+
+        /**
+         * Sets the training data file ({@code .txt}, {@code .jsonl} or {@code .json}).
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder setDataFile(Path file) {
+            this.dataFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Sets the tokenizer. It is only called when a file is not in the cache; the dataset keeps
+         * no reference to it.
+         *
+         * @param tokenizer the tokenizer
+         * @return this builder
+         */
+        public Builder setTokenizer(TextTokenizer tokenizer) {
+            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+            return this;
+        }
+
+        /**
+         * Sets the context length: inputs and labels have {@code seqLen} positions, a sample
+         * {@code seqLen + 1} tokens.
+         *
+         * @param seqLen the length, ≥ 1
+         * @return this builder
+         */
+        public Builder setSeqLen(int seqLen) {
+            if (seqLen < 1 || seqLen == Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "seqLen must be in [1, " + (Integer.MAX_VALUE - 1) + "], got " + seqLen);
+            }
+            this.seqLen = seqLen;
+            return this;
+        }
+
+        /**
+         * Identifies the tokenizer for the cache by the SHA-256 of its {@code tokenizer.json}
+         * (one of this and {@link #optTokenizerFingerprint} is required).
+         *
+         * @param file the {@code tokenizer.json}, or a directory holding it
+         * @return this builder
+         */
+        public Builder optTokenizerFile(Path file) {
+            this.tokenizerFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Identifies the tokenizer for the cache by a string that changes whenever its output does
+         * (for tokenizers not loaded from a {@code tokenizer.json}).
+         *
+         * @param fingerprint the fingerprint
+         * @return this builder
+         */
+        public Builder optTokenizerFingerprint(String fingerprint) {
+            if (fingerprint == null || fingerprint.isBlank()) {
+                throw new IllegalArgumentException("tokenizer fingerprint must not be blank");
+            }
+            this.tokenizerFingerprint = fingerprint;
+            return this;
+        }
+
+        /**
+         * Sets the format of the data files (default AUTO).
+         *
+         * @param format the format
+         * @return this builder
+         */
+        public Builder optFormat(DataFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * Takes validation samples from a separate file (same format rules and options).
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder optValidationFile(Path file) {
+            this.validationFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Holds out a fraction of the training file's samples for validation, chosen by the seed:
+         * {@code max(1, round(fraction·samples))} of them, the same on every run, disjoint from
+         * training. Packed blocks are held out whole, so a document may straddle both splits.
+         *
+         * @param fraction in [0, 1); 0 means none
+         * @return this builder
+         */
+        public Builder optValidationFraction(double fraction) {
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + fraction);
+            }
+            this.validationFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the shuffling and of the validation hold-out (default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets whether training epochs are shuffled (default true). Validation is never shuffled.
+         *
+         * @param shuffle whether to shuffle
+         * @return this builder
+         */
+        public Builder optShuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /**
+         * Makes bad lines (invalid JSON, missing or mistyped fields, examples too long, ids outside
+         * the vocabulary) counted skips, reported in {@link LmDataset#warnings()}, instead of
+         * errors (default false).
+         *
+         * @param skip whether to skip
+         * @return this builder
+         */
+        public Builder optSkipBadLines(boolean skip) {
+            this.skipBadLines = skip;
+            return this;
+        }
+
+        /**
+         * Puts the token cache in a directory of one's choice (default {@code <data
+         * file>.decaf-cache} next to each data file).
+         *
+         * @param dir the directory, created when missing
+         * @return this builder
+         */
+        public Builder optCacheDir(Path dir) {
+            this.cacheDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * Pads a batch to its longest row rather than to {@code seqLen} (default false: every batch
+         * is {@code seqLen} wide). Only pre-tokenised samples can be shorter.
+         *
+         * @param padToLongest whether to pad to the longest row
+         * @return this builder
+         */
+        public Builder optPadToLongest(boolean padToLongest) {
+            this.padToLongest = padToLongest;
+            return this;
+        }
+
+        /** Sets the size of one memory mapping (tests use small ones to cross segment borders). */
+        Builder segmentBytes(int bytes) {
+            this.segmentBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Reads (or tokenises) the data and builds the dataset.
+         *
+         * @return the dataset
+         * @throws DataException when a data file is missing, empty or malformed
+         * @throws IOException when reading or writing fails
+         */
+        public LmDataset build() throws IOException {
+            if (dataFile == null) {
+                throw new IllegalStateException("no data file: call setDataFile");
+            }
+            if (tokenizer == null) {
+                throw new IllegalStateException("no tokenizer: call setTokenizer");
+            }
+            if (seqLen == 0) {
+                throw new IllegalStateException("no context length: call setSeqLen");
+            }
+            if (tokenizerFile == null && tokenizerFingerprint == null) {
+                throw new IllegalStateException("the token cache needs to identify the tokenizer:"
+                        + " call optTokenizerFile or optTokenizerFingerprint");
+            }
+            if (validationFile != null && validationFraction > 0) {
+                throw new IllegalStateException("choose one of optValidationFile and optValidationFraction");
+            }
+            String fingerprint = tokenizerFingerprint != null ? tokenizerFingerprint : fingerprintOf(tokenizerFile);
+            List<String> warnings = new ArrayList<>();
+
+            TokenSource trainSource = open(dataFile, fingerprint, warnings);
+            TokenSource validationSource = validationFile == null ? null : open(validationFile, fingerprint, warnings);
+            int padId = tokenizer.padId() >= 0 ? tokenizer.padId() : Math.max(tokenizer.eosId(), 0);
+
+            int n = (int) trainSource.sampleCount();
+            int[] trainIdx;
+            int[] validationIdx;
+            if (validationFraction > 0) {
+                int k = (int) Math.max(1, Math.round(validationFraction * n));
+                if (k >= n) {
+                    throw new DataException(dataFile, "validation fraction " + validationFraction
+                            + " leaves no training samples (" + n + (n == 1 ? " sample" : " samples") + " in all)");
+                }
+                int[] p = Permutations.of(n, seed, Permutations.VALIDATION_STREAM);
+                validationIdx = Arrays.copyOf(p, k);
+                Arrays.sort(validationIdx);
+                trainIdx = complement(validationIdx, n);
+            } else {
+                trainIdx = identity(n);
+                validationIdx = validationSource == null ? new int[0] : identity((int) validationSource.sampleCount());
+            }
+            DataSplit train = new DataSplit("train", trainSource, trainIdx, shuffle, seed, seqLen, padId, padToLongest);
+            TokenSource vs = validationSource != null ? validationSource : trainSource;
+            DataSplit validation = validationIdx.length == 0 ? DataSplit.empty("validation", seqLen, padId)
+                    : new DataSplit("validation", vs, validationIdx, false, seed, seqLen, padId, padToLongest);
+
+            long dropped = trainSource.droppedTokens();
+            long skipped = trainSource.skippedLines();
+            if (validationSource != null) {
+                dropped += validationSource.droppedTokens();
+                skipped += validationSource.skippedLines();
+            }
+            DataStats stats = new DataStats(trainSource.documents(), trainSource.tokenCount(), train.size(),
+                    validation.size(), train.tokens(), validation.tokens(), dropped, skipped);
+            boolean cached = trainSource.fromCache() && (validationSource == null || validationSource.fromCache());
+            LOG.info("{}: {}", dataFile, stats);
+            return new LmDataset(trainSource.format(), seqLen, train, validation, stats, warnings, cached);
+        }
+
+        private TokenSource open(Path file, String fingerprint, List<String> warnings) throws IOException {
+            FormatDetection.Layout layout = FormatDetection.resolve(file, format, skipBadLines);
+            if (layout.format().packed() && tokenizer.eosId() < 0) {
+                throw new DataException(file, "the tokenizer has no end-of-text token, which packing "
+                        + layout.format() + " data needs between documents");
+            }
+            SourceSpec spec = new SourceSpec(file, layout, tokenizer, fingerprint, seqLen, skipBadLines, cacheDir,
+                    segmentBytes);
+            TokenSource source = TokenSource.open(spec, warnings);
+            if (source.skippedLines() > 0) {
+                long listed = source.skipped().size();
+                warnings.add(file + ": skipped " + source.skippedLines() + " bad line"
+                        + (source.skippedLines() == 1 ? "" : "s")
+                        + (listed < source.skippedLines() ? " (the first " + listed + " follow)" : ""));
+                warnings.addAll(source.skipped());
+            }
+            if (source.sampleCount() == 0) {
+                throw new DataException(file, "no data: " + source.tokenCount()
+                        + " tokens make no block of seqLen + 1 = " + (seqLen + 1) + " tokens");
+            }
+            if (source.sampleCount() > Integer.MAX_VALUE - 8) {
+                throw new DataException(file, source.sampleCount() + " samples are more than decaf can index;"
+                        + " use a longer seqLen or split the file");
+            }
+            if (source.droppedTokens() > 0) {
+                LOG.info("{}: dropped the last {} tokens, which do not fill a block of {}", file,
+                        source.droppedTokens(), seqLen + 1);
+            }
+            return source;
+        }
+
+        private static String fingerprintOf(Path file) throws IOException {
+            Path json = Files.isDirectory(file) ? file.resolve("tokenizer.json") : file;
+            if (!Files.isRegularFile(json)) {
+                throw new DataException(json, "no such file (the tokenizer to fingerprint)");
+            }
+            return "sha256:" + HexFormat.of().formatHex(TokenCache.sha256(json));
+        }
+
+        private static int[] identity(int n) {
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = i;
+            }
+            return p;
+        }
+
+        /** The indices of {@code 0 … n−1} not in the sorted array. */
+        private static int[] complement(int[] sorted, int n) {
+            int[] out = new int[n - sorted.length];
+            int j = 0;
+            int o = 0;
+            for (int i = 0; i < n; i++) {
+                if (j < sorted.length && sorted[j] == i) {
+                    j++;
+                } else {
+                    out[o++] = i;
+                }
+            }
+            return out;
+        }
+    }
+}

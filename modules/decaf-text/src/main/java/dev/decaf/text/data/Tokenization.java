@@ -1,0 +1,204 @@
+package dev.decaf.text.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.decaf.text.tokenizer.TextTokenizer;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one data file into a token stream, line by line, writing as it goes (memory stays flat
+ * whatever the file's size):
+ *
+ * <ul>
+ *   <li>plain text: every line tokenised with its trailing {@code "\n"} (a {@code \r\n} becomes
+ *       {@code \n}; a last line without terminator gets none), then one end-of-text: the file is one
+ *       document;
+ *   <li>{@code {"text"}} lines: each the tokens of its text, then end-of-text;
+ *   <li>{@code {"prompt", "completion"}} lines: prompt tokens (mask 0), completion tokens and the
+ *       end-of-text (mask 1); an example of more than {@code seqLen + 1} tokens is a line error;
+ *   <li>{@code {"input_ids"}} lines: the ids as given (2 to {@code seqLen + 1} of them, each in
+ *       {@code [0, vocabSize)}), with their start recorded in the offsets file.
+ * </ul>
+ *
+ * Blank lines of JSON lines files are ignored. A line error stops the run, or with {@code
+ * skipBadLines} is counted and the line left out. The bytes read are hashed again and must match
+ * the hash the cache key was made from, so a file that changes mid-run is never cached.
+ */
+final class Tokenization {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tokenization.class);
+
+    /** How many skip messages are kept (all are counted). */
+    static final int MAX_REPORTED = 20;
+
+    /**
+     * The counts of a run.
+     *
+     * @param tokens tokens written
+     * @param documents documents (or samples) written
+     * @param skippedLines bad lines left out
+     * @param skipped the first {@link #MAX_REPORTED} skip messages, each {@code FILE:LINE: problem}
+     */
+    record Result(long tokens, long documents, long skippedLines, List<String> skipped) {}
+
+    private final SourceSpec spec;
+    private final Path file;
+    private final TextTokenizer tokenizer;
+    private final CacheFileWriter tokens;
+    private final CacheFileWriter mask;
+    private final CacheFileWriter offsets;
+    private long tokenCount;
+    private long documents;
+    private long skippedLines;
+    private final List<String> skipped = new ArrayList<>();
+
+    private Tokenization(SourceSpec spec, CacheFileWriter tokens, CacheFileWriter mask, CacheFileWriter offsets) {
+        this.spec = spec;
+        this.file = spec.file();
+        this.tokenizer = spec.tokenizer();
+        this.tokens = tokens;
+        this.mask = mask;
+        this.offsets = offsets;
+    }
+
+    /**
+     * Tokenises a file.
+     *
+     * @param spec the source
+     * @param expectedSha256 the hash of the file's bytes the cache key was made from
+     * @param tokens receives the token stream
+     * @param mask receives the loss mask (prompt–completion), else null
+     * @param offsets receives the sample offsets (pre-tokenised), else null
+     * @return the counts
+     * @throws DataException when the data is unusable
+     * @throws IOException when reading or writing fails
+     */
+    static Result run(SourceSpec spec, byte[] expectedSha256, CacheFileWriter tokens, CacheFileWriter mask,
+            CacheFileWriter offsets) throws IOException {
+        return new Tokenization(spec, tokens, mask, offsets).run(expectedSha256);
+    }
+
+    private Result run(byte[] expectedSha256) throws IOException {
+        MessageDigest md = TokenCache.sha256();
+        try (LineReader r = new LineReader(file,
+                new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), md))) {
+            if (spec.layout().plainText()) {
+                plainText(r);
+            } else {
+                jsonLines(r);
+            }
+        }
+        if (!Arrays.equals(md.digest(), expectedSha256)) {
+            throw new DataException(file, "changed while it was being tokenised; run again");
+        }
+        return new Result(tokenCount, documents, skippedLines, List.copyOf(skipped));
+    }
+
+    private void plainText(LineReader r) throws IOException {
+        String line;
+        while ((line = r.next()) != null) {
+            String text = r.terminated() ? line + "\n" : line;
+            if (!text.isEmpty()) {
+                write(tokenizer.encode(text));
+            }
+        }
+        if (tokenCount == 0) {
+            throw new DataException(file, "no data");
+        }
+        tokens.putInt(tokenizer.eosId());
+        tokenCount++;
+        documents = 1;
+    }
+
+    private void jsonLines(LineReader r) throws IOException {
+        if (offsets != null) {
+            offsets.putLong(0);
+        }
+        String line;
+        while ((line = r.next()) != null) {
+            if (JsonLines.blank(line)) {
+                continue;
+            }
+            try {
+                JsonNode object = JsonLines.object(line);
+                switch (spec.format()) {
+                    case TEXT -> text(object);
+                    case PROMPT_COMPLETION -> promptCompletion(object);
+                    case TOKENS -> inputIds(object);
+                    default -> throw new IllegalStateException("unresolved format " + spec.format());
+                }
+                documents++;
+            } catch (LineProblem p) {
+                if (!spec.skipBadLines()) {
+                    throw new DataException(file, r.lineNumber(), p.getMessage());
+                }
+                skippedLines++;
+                if (skipped.size() < MAX_REPORTED) {
+                    String message = DataException.where(file, r.lineNumber()) + ": " + p.getMessage();
+                    skipped.add(message);
+                    LOG.warn("skipped {}", message);
+                }
+            }
+        }
+        if (documents == 0) {
+            throw new DataException(file, skippedLines == 0 ? "no data"
+                    : "no data (all " + skippedLines + " non-blank lines were skipped as bad)");
+        }
+    }
+
+    private void text(JsonNode object) throws IOException, LineProblem {
+        int[] ids = tokenizer.encode(JsonLines.string(object, "text"));
+        write(ids);
+        tokens.putInt(tokenizer.eosId());
+        tokenCount++;
+    }
+
+    private void promptCompletion(JsonNode object) throws IOException, LineProblem {
+        String prompt = JsonLines.string(object, "prompt");
+        String completion = JsonLines.string(object, "completion");
+        int[] p = tokenizer.encode(prompt);
+        int[] c = tokenizer.encode(completion);
+        long total = (long) p.length + c.length + 1;
+        if (total > spec.blockLength()) {
+            throw new LineProblem("example is " + total + " tokens (prompt " + p.length + " + completion "
+                    + c.length + " + end-of-text), more than seqLen + 1 = " + spec.blockLength());
+        }
+        write(p);
+        for (int i = 0; i < p.length; i++) {
+            mask.putByte((byte) 0);
+        }
+        write(c);
+        tokens.putInt(tokenizer.eosId());
+        tokenCount++;
+        for (int i = 0; i <= c.length; i++) {
+            mask.putByte((byte) 1);
+        }
+    }
+
+    private void inputIds(JsonNode object) throws IOException, LineProblem {
+        int[] ids = JsonLines.ids(object, "input_ids", tokenizer.vocabSize());
+        if (ids.length < 2) {
+            throw new LineProblem("input_ids has " + ids.length + (ids.length == 1 ? " id" : " ids")
+                    + "; a sample needs at least 2 (an input and its label)");
+        }
+        if (ids.length > spec.blockLength()) {
+            throw new LineProblem("input_ids has " + ids.length + " ids, more than seqLen + 1 = " + spec.blockLength());
+        }
+        write(ids);
+        offsets.putLong(tokenCount);
+    }
+
+    private void write(int[] ids) throws IOException {
+        tokens.putInts(ids);
+        tokenCount += ids.length;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.decaf.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.safetensors.DType;
+import dev.decaf.djl.optim.AdamFamily;
+import dev.decaf.models.checkpoint.ModelDirectory;
+import dev.decaf.models.nn.DecoderModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints of a run under {@code OUT/checkpoints/step-NNNNNNNN/}: the model in Hugging Face
+ * layout (float32 master weights, so a resumed run continues bit for bit), the optimizer state
+ * ({@code optimizer.safetensors} + {@code optimizer.json}) and {@code trainer_state.json}, which
+ * also lists every file's size and CRC-32C.
+ *
+ * <p>A checkpoint is written into a temporary directory, every file forced to disk, then renamed
+ * into place: a crash (even SIGKILL mid-write) leaves either the complete new checkpoint or none,
+ * and the previous one stays loadable. On resume, a checkpoint whose files do not match their
+ * recorded sizes and checksums is skipped with a warning, never loaded. Only the newest {@code
+ * keep} checkpoints are kept.
+ */
+public final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern NAME = Pattern.compile("step-(\\d{8})");
+    static final String STATE = "trainer_state.json";
+
+    private final Path root;
+    private final int keep;
+
+    /**
+     * A store.
+     *
+     * @param root {@code OUT/checkpoints}
+     * @param keep how many to keep (≥ 1)
+     */
+    public CheckpointStore(Path root, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep_checkpoints must be >= 1, got " + keep);
+        }
+        this.root = root;
+        this.keep = keep;
+    }
+
+    /** Returns the checkpoints directory. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Writes a checkpoint atomically and prunes old ones.
+     *
+     * @param model the model
+     * @param optimizer the optimizer
+     * @param tokenizer the tokenizer.json to include
+     * @param state the trainer state
+     * @return the checkpoint directory
+     * @throws IOException on a write error
+     */
+    public Path save(DecoderModel model, AdamFamily optimizer, Path tokenizer, TrainerState state) throws IOException {
+        Files.createDirectories(root);
+        Path target = root.resolve(String.format("step-%08d", state.step()));
+        Path tmp = root.resolve(".tmp-" + target.getFileName() + "-" + System.nanoTime());
+        try {
+            ModelDirectory.save(model, DType.F32, tokenizer, tmp);
+            optimizer.saveState(tmp);
+            ObjectNode json = state.toJson();
+            ObjectNode files = json.putObject("files");
+            try (Stream<Path> s = Files.list(tmp)) {
+                for (Path f : s.sorted().toList()) {
+                    files.putObject(f.getFileName().toString()).put("size", Files.size(f)).put("crc32c", crc(f));
+                }
+            }
+            byte[] bytes = TrainerState.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            try (FileChannel ch = FileChannel.open(tmp.resolve(STATE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(root);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+        prune();
+        return target;
+    }
+
+    /** Checkpoint directories, newest first (by step), including damaged ones. */
+    public List<Path> list() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+        }
+    }
+
+    /**
+     * Returns the newest checkpoint whose files all match their recorded sizes and checksums;
+     * damaged ones are reported with a warning and skipped.
+     *
+     * @return the checkpoint and its state, if any
+     * @throws IOException on a read error of the directory itself
+     */
+    public Optional<Loaded> latestIntact() throws IOException {
+        for (Path dir : list()) {
+            String problem = verify(dir);
+            if (problem == null) {
+                JsonNode n = TrainerState.JSON.readTree(dir.resolve(STATE).toFile());
+                return Optional.of(new Loaded(dir, TrainerState.fromJson(n, dir.resolve(STATE).toString())));
+            }
+            LOG.warn("skipping damaged checkpoint {}: {}", dir, problem);
+        }
+        return Optional.empty();
+    }
+
+    /** A verified checkpoint. */
+    public record Loaded(Path directory, TrainerState state) {}
+
+    /** Returns null when intact, else what is wrong. */
+    static String verify(Path dir) {
+        Path stateFile = dir.resolve(STATE);
+        if (!Files.isRegularFile(stateFile)) {
+            return "no " + STATE;
+        }
+        try {
+            JsonNode n = TrainerState.JSON.readTree(stateFile.toFile());
+            JsonNode files = n.get("files");
+            if (files == null || !files.isObject() || files.size() == 0) {
+                return STATE + " lists no files";
+            }
+            for (var it = files.fields(); it.hasNext(); ) {
+                var e = it.next();
+                Path f = dir.resolve(e.getKey());
+                if (!Files.isRegularFile(f)) {
+                    return "missing " + e.getKey();
+                }
+                if (Files.size(f) != e.getValue().path("size").asLong()) {
+                    return e.getKey() + " has " + Files.size(f) + " bytes, expected " + e.getValue().path("size").asLong();
+                }
+                if (crc(f) != e.getValue().path("crc32c").asLong()) {
+                    return e.getKey() + " fails its CRC-32C check";
+                }
+            }
+            TrainerState.fromJson(n, stateFile.toString());
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void prune() throws IOException {
+        List<Path> all = list();
+        for (int i = keep; i < all.size(); i++) {
+            deleteTree(all.get(i));
+        }
+    }
+
+    static long crc(Path f) throws IOException {
+        CRC32C c = new CRC32C();
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(f)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                c.update(buf, 0, n);
+            }
+        }
+        return c.getValue();
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not every file system can fsync a directory; the rename itself is atomic
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.decaf.train;
+
+import java.util.Locale;
+
+/**
+ * The EMA view of AdamW's weight decay (Wang &amp; Aitchison, ICML 2025): the weights average over
+ * the last τ_iter = 1/(γ·λ) steps; in epochs, τ_epoch = τ_iter·B/N. A fine-tune whose τ_iter is far
+ * beyond its length hardly feels the decay — the report says so.
+ */
+public final class DecayReport {
+
+    private DecayReport() {}
+
+    /**
+     * Describes λ in EMA terms.
+     *
+     * @param lr the peak learning rate γ
+     * @param weightDecay λ
+     * @param batch sequences per optimizer step B
+     * @param samples training samples N
+     * @param steps total steps
+     * @return one line
+     */
+    public static String describe(double lr, double weightDecay, long batch, long samples, long steps) {
+        if (weightDecay == 0 || lr == 0) {
+            return "weight decay: off (λ = 0)";
+        }
+        double tauIter = 1 / (lr * weightDecay);
+        double tauEpoch = samples == 0 ? Double.NaN : tauIter * batch / samples;
+        return String.format(Locale.ROOT,
+                "weight decay: λ=%s, τ_iter = 1/(γ·λ) = %,.0f steps, τ_epoch = τ_iter·B/N = %.2f epochs, τ_iter/steps = %.2f%s",
+                weightDecay, tauIter, tauEpoch, tauIter / steps,
+                tauIter > 3 * steps ? " (τ far beyond the run: the decay barely acts)" : "");
+    }
+}
