@@ -7,7 +7,6 @@ import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.models.nn.GroupPresets;
 import dev.decaf.train.Finetune;
 import dev.decaf.train.OptimizerFactory;
 import java.io.IOException;
@@ -55,7 +54,7 @@ final class GroupsCommand implements Callable<Integer> {
                     ScheduleTracker.of(Schedule.constant(r.optimizer().lr())), r.optimizer().beta1(), r.optimizer().beta2(),
                     r.optimizer().eps(), r.optimizer().weightDecay(), Finetune.groups(r, m));
         } else {
-            ParamGroups groups = GroupPresets.of(m, preset);
+            ParamGroups groups = m.groups().preset(preset).build();
             opt = OptimizerFactory.build("adamw", ScheduleTracker.of(Schedule.constant(1e-3)), 0.9, 0.999, 1e-8, 0.01, groups);
         }
         PrintWriter out = spec.commandLine().getOut();

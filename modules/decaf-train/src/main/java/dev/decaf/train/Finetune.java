@@ -22,7 +22,6 @@ import dev.decaf.text.sampling.Sampler;
 import dev.decaf.train.metrics.LossPlot;
 import dev.decaf.train.metrics.MetricsLog;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.models.nn.GroupPresets;
 import dev.decaf.text.tokenizer.BpeTrainer;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.BufferedReader;
@@ -298,7 +297,7 @@ public final class Finetune {
     public static ParamGroups groups(Recipe recipe, DecoderModel model) {
         Recipe.Groups g = recipe.optimizer().groups();
         if (g.isPreset()) {
-            return GroupPresets.of(model, g.preset().recipeName());
+            return model.groups().preset(g.preset().recipeName()).build();
         }
         ParamGroups.Builder b = model.groups();
         g.list().forEach(group -> b.add(group.toGroupRule()));

@@ -5,6 +5,7 @@ import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.AdamL2;
 import dev.decaf.djl.optim.AdamS;
 import dev.decaf.djl.optim.AdamW;
+import dev.decaf.djl.optim.OptimizerRegistry;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
 import java.util.List;
@@ -32,13 +33,7 @@ public final class OptimizerFactory {
      */
     public static AdamFamily build(String name, ScheduleTracker tracker, double beta1, double beta2, double eps,
             double weightDecay, ParamGroups groups) {
-        AdamFamily.BaseBuilder<?> b = switch (name.toLowerCase(Locale.ROOT)) {
-            case "adamw" -> AdamW.builder();
-            case "adamc" -> AdamC.builder();
-            case "adam-l2" -> AdamL2.builder();
-            case "adams" -> AdamS.builder();
-            default -> throw new IllegalArgumentException("optimizer.name must be one of " + NAMES + ", got '" + name + "'");
-        };
+        AdamFamily.BaseBuilder<?> b = OptimizerRegistry.builder(name);
         b.optLearningRateTracker(tracker).optBeta1((float) beta1).optBeta2((float) beta2).optEpsilon((float) eps)
                 .optWeightDecays((float) weightDecay).optParamGroups(groups);
         if (b instanceof AdamW.Builder w) {

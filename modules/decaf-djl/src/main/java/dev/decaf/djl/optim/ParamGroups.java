@@ -6,10 +6,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.decaf.core.decay.DecayRule;
 import dev.decaf.core.groups.GroupPlan;
+import dev.decaf.core.groups.GroupPresets;
 import dev.decaf.core.groups.GroupRule;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamInfo;
-import dev.decaf.core.groups.ParamMatcher;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Objects;
  * Parameter groups of a DJL {@link Block}: which parameters get which weight decay, decay rule and
  * learning-rate multiplier.
  *
- * <p>{@link #standard(Block)} is the nanoGPT / timm / Hugging Face consensus: decay every parameter
+ * <p>{@link #standard(Block)} ({@link GroupPresets} {@code standard}) is the nanoGPT / timm / Hugging Face consensus: decay every parameter
  * with ≥ 2 dimensions; no decay for biases, normalization gains and shifts, and anything with &lt; 2
  * dimensions. {@link #builder(Block)} adds named groups from decaf-core's {@link GroupRule}s.
  *
@@ -30,10 +30,6 @@ import java.util.Objects;
  * Names come from {@code block.getParameters()}; the optimizer keys its state by them.
  */
 public final class ParamGroups {
-
-    /** The no-decay selection of {@link #standard}: rank &lt; 2, biases, normalization. */
-    public static final ParamMatcher NO_DECAY =
-            ParamMatcher.ndimBelow(2).or(ParamMatcher.kind(LayerKind.BIAS, LayerKind.NORM));
 
     private final Block block;
     private final List<GroupRule> rules;
@@ -53,10 +49,7 @@ public final class ParamGroups {
      * @return the groups
      */
     public static ParamGroups standard(Block block) {
-        return builder(block)
-                .add(GroupRule.builder("decay", NO_DECAY.negate()).allowEmpty().build())
-                .add(GroupRule.builder("no_decay", NO_DECAY).weightDecay(0).allowEmpty().build())
-                .build();
+        return builder(block).preset("standard").build();
     }
 
     /**
@@ -167,6 +160,17 @@ public final class ParamGroups {
          */
         public Builder add(GroupRule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * Adds the groups of a named preset ({@link GroupPresets}: {@code standard}, {@code llm}).
+         *
+         * @param name the preset
+         * @return this builder
+         */
+        public Builder preset(String name) {
+            GroupPresets.rules(name).forEach(this::add);
             return this;
         }
 
