@@ -11,11 +11,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.djl.optim.ParamGroups;
-import dev.decaf.core.config.Gpt2Config;
-import dev.decaf.core.config.LlamaConfig;
 import dev.decaf.core.config.ModelConfig;
-import dev.decaf.models.gpt2.Gpt2Model;
-import dev.decaf.models.llama.LlamaModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,13 +42,30 @@ public abstract class DecoderModel extends AbstractBlock {
      * Builds the model for a config.
      *
      * @param config the architecture
-     * @return a GPT-2 or Llama block (uninitialized)
+     * @return the block of the config's family ({@link DecoderFamily}), uninitialized
      */
     public static DecoderModel of(ModelConfig config) {
-        if (config instanceof Gpt2Config g) {
-            return new Gpt2Model(g);
+        DecoderFamily family = Families.BY_TYPE.get(config.modelType());
+        if (family == null) {
+            throw new IllegalArgumentException("model_type '" + config.modelType() + "' has no decoder: decaf-models has "
+                    + Families.BY_TYPE.keySet());
         }
-        return new LlamaModel((LlamaConfig) config);
+        return family.create(config);
+    }
+
+    /** The decoder families on the class path, by {@code model_type}, loaded once. */
+    private static final class Families {
+        static final Map<String, DecoderFamily> BY_TYPE = load();
+
+        private static Map<String, DecoderFamily> load() {
+            Map<String, DecoderFamily> map = new LinkedHashMap<>();
+            for (DecoderFamily f : java.util.ServiceLoader.load(DecoderFamily.class, DecoderModel.class.getClassLoader())) {
+                if (map.putIfAbsent(f.modelType(), f) != null) {
+                    throw new IllegalStateException("two decoder families for model_type '" + f.modelType() + "'");
+                }
+            }
+            return Collections.unmodifiableMap(map);
+        }
     }
 
     /** Returns the architecture. */
