@@ -43,6 +43,7 @@ public final class AdamC extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamC build() {
             return new AdamC(this);
         }

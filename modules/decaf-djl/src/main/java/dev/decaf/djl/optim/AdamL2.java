@@ -40,6 +40,7 @@ public final class AdamL2 extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamL2 build() {
             return new AdamL2(this);
         }

@@ -46,6 +46,7 @@ public final class AdamS extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamS build() {
             return new AdamS(this);
         }

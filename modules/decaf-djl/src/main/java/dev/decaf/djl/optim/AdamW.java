@@ -49,6 +49,7 @@ public final class AdamW extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamW build() {
             return new AdamW(this);
         }
