@@ -132,6 +132,32 @@ class ArchitectureTest {
     }
 
     @Test
+    void readmeLayoutNamesEveryModuleOfTheBuild() throws IOException {
+        String readme = Files.readString(Path.of("../../README.md"));
+        int start = readme.indexOf("## Layout");
+        assertTrue(start >= 0, "README.md has no Layout section");
+        String layout = readme.substring(start, readme.indexOf("\n## ", start + 1) < 0 ? readme.length()
+                : readme.indexOf("\n## ", start + 1));
+        Set<String> listed = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^modules/(decaf-[\\w-]+)\\s").matcher(layout);
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        Set<String> onDisk = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(Path.of(".."))) {
+            dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).forEach(d -> onDisk.add(d.getFileName().toString()));
+        }
+        Set<String> inPom = new TreeSet<>();
+        Matcher pm = Pattern.compile("<module>modules/([\\w-]+)</module>").matcher(Files.readString(Path.of("../../pom.xml")));
+        while (pm.find()) {
+            inPom.add(pm.group(1));
+        }
+        assertEquals(onDisk, listed, "README Layout vs modules/");
+        assertEquals(onDisk, inPom, "pom.xml modules vs modules/");
+        assertEquals(onDisk, new TreeSet<>(ALLOWED.keySet()), "this test's module list vs modules/");
+    }
+
+    @Test
     void noImportCyclesBetweenPackages() {
         // Tarjan's strongly connected components: any component of more than one package is a cycle
         Map<String, Integer> index = new HashMap<>();
