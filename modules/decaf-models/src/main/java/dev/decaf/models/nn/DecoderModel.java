@@ -33,6 +33,7 @@ public abstract class DecoderModel extends AbstractBlock {
 
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, LayerKind> kinds = new LinkedHashMap<>();
+    private volatile Projection projection = Projection.PLAIN;
 
     protected DecoderModel() {
         super(VERSION);
@@ -122,6 +123,28 @@ public abstract class DecoderModel extends AbstractBlock {
      */
     public final void initialize(ai.djl.ndarray.NDManager manager) {
         initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+    }
+
+    /**
+     * Sets the seam every linear layer goes through ({@link Projection#PLAIN} by default).
+     *
+     * @param projection the projection
+     */
+    public final void setProjection(Projection projection) {
+        this.projection = java.util.Objects.requireNonNull(projection, "projection");
+    }
+
+    /**
+     * Applies a linear layer through the model's {@link Projection}: {@code x·Wᵀ (+ b)}.
+     *
+     * @param weightName the weight's Hugging Face name
+     * @param x the input {@code [..., in]}
+     * @param weight the weight as {@code [out, in]}
+     * @param bias the bias, or null
+     * @return {@code [..., out]}
+     */
+    protected final NDArray project(String weightName, NDArray x, NDArray weight, NDArray bias) {
+        return projection.apply(weightName, x, weight, bias);
     }
 
     /** Reads the current value of a parameter for this forward pass. */
