@@ -85,9 +85,15 @@ public abstract class AdamFamily extends Optimizer implements AutoCloseable {
     private boolean warnedPartialStep;
     private boolean closed;
 
-    protected AdamFamily(BaseBuilder<?> b, DecayRule defaultRule) {
+    /**
+     * Builds the optimizer from its builder.
+     *
+     * @param b the builder (its constructor names the member's decay rule)
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    protected AdamFamily(BaseBuilder<?> b) {
         super(b);
-        this.settings = AdamSettings.of(b, defaultRule);
+        this.settings = AdamSettings.of(b);
         this.paramGroups = b.paramGroups;
         this.ownsThreads = b.kernelPool == null;
         ParallelRange threads = ownsThreads
@@ -336,6 +342,8 @@ public abstract class AdamFamily extends Optimizer implements AutoCloseable {
         float beta2 = 0.999f;
         float epsilon = 1e-8f;
         float weightDecay;
+        /** The member's own decay stage: the one thing that tells AdamW, AdamC, Adam-L2 and AdamS apart. */
+        final DecayRule defaultRule;
         DecayRule decayRule;
         ParamGroups paramGroups;
         double maxLearningRate = Double.NaN;
@@ -346,7 +354,14 @@ public abstract class AdamFamily extends Optimizer implements AutoCloseable {
         /** Tests only: take the tensor-op path (the GPU path) for CPU tensors too. */
         boolean tensorOpsOnly;
 
-        protected BaseBuilder(float defaultWeightDecay) {
+        /**
+         * Starts a builder with a member's defaults.
+         *
+         * @param defaultWeightDecay its λ
+         * @param defaultRule its decay rule
+         */
+        protected BaseBuilder(float defaultWeightDecay, DecayRule defaultRule) {
+            this.defaultRule = Objects.requireNonNull(defaultRule, "defaultRule");
             this.weightDecay = defaultWeightDecay;
             super.optWeightDecays(defaultWeightDecay);
         }

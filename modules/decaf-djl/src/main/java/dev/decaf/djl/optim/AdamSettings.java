@@ -36,18 +36,17 @@ record AdamSettings(
     /**
      * Reads and validates a builder.
      *
-     * @param b the builder
-     * @param defaultRule the optimizer's own decay rule, unless the builder overrides it
+     * @param b the builder; its rule is the member's own unless {@code optDecayRule} overrides it
      * @return the settings
      * @throws IllegalArgumentException naming the first invalid value
      */
-    static AdamSettings of(AdamFamily.BaseBuilder<?> b, DecayRule defaultRule) {
+    static AdamSettings of(AdamFamily.BaseBuilder<?> b) {
         double peak = b.maxLearningRate;
         if (Double.isNaN(peak) && b.learningRateTracker instanceof ScheduleTracker st) {
             peak = st.peak();
         }
         AdamSettings s = new AdamSettings(b.learningRateTracker, exact(b.beta1), exact(b.beta2), exact(b.epsilon),
-                exact(b.weightDecay), b.decayRule != null ? b.decayRule : defaultRule, peak, b.beginNumUpdate);
+                exact(b.weightDecay), b.decayRule != null ? b.decayRule : b.defaultRule, peak, b.beginNumUpdate);
         s.validate(b);
         return s;
     }

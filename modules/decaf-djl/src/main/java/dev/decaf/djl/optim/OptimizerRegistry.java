@@ -1,5 +1,6 @@
 package dev.decaf.djl.optim;
 
+import dev.decaf.core.decay.DecayRule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,17 @@ public final class OptimizerRegistry {
             throw new IllegalArgumentException("optimizer.name must be one of " + names() + ", got '" + name + "'");
         }
         return b.get();
+    }
+
+    /**
+     * Returns the decay rule an optimizer applies to groups that do not set their own.
+     *
+     * @param name the optimizer's name (case-insensitive)
+     * @return e.g. {@link DecayRule#CORRECTED} for {@code adamc}
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static DecayRule decayRule(String name) {
+        return builder(name).defaultRule;
     }
 
     /**

@@ -19,6 +19,7 @@ class OptimizerRegistryTest {
         assertEquals(List.of("adamw", "adamc", "adam-l2", "adams"), OptimizerRegistry.names());
         NamedParameterBlock block = new NamedParameterBlock(Map.of("w", new long[] {2, 2}));
         for (String name : OptimizerRegistry.names()) {
+            assertEquals(rules.get(name), OptimizerRegistry.decayRule(name), name);
             try (AdamFamily opt = OptimizerRegistry.build(name.toUpperCase(java.util.Locale.ROOT), b -> b
                     .optBeta2(0.95f).optWeightDecays(0.2f).optMaxLearningRate(1e-3).optParamGroups(ParamGroups.all(block)))) {
                 assertEquals(types.get(name), opt.getClass(), name);
