@@ -18,16 +18,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: one optimizer step per invocation, decaf AdamW vs DJL AdamW vs the float[] floor, on one
  * 10M tensor and on GPT-2 small's 148 tensors. The forked JVM inherits this process's
- * environment, so run it once with and once without the malloc variables (see README):
+ * environment and, with no {@code jvmArgs} set here, this process's JVM flags; start it with the
+ * flags of {@code jvm.properties}, once with and once without its malloc variables (see README):
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp "modules/decaf-cli/target/lib/*" org.openjdk.jmh.Main OptimizerStepJmh
+ * java $(sed -n 's/^decaf.jvm.flags=//p' jvm.properties) -cp "modules/decaf-cli/target/lib/*" org.openjdk.jmh.Main OptimizerStepJmh
  * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g", "-Dai.djl.offline=true"})
+@Fork(value = 1, jvmArgsAppend = "-Xmx8g")
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class OptimizerStepJmh {

@@ -1,5 +1,6 @@
 package dev.decaf.djl.optim;
 
+import dev.decaf.core.runtime.JvmSettings;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -11,23 +12,18 @@ import org.slf4j.LoggerFactory;
  * <p>glibc gives every block over 32 MiB a fresh {@code mmap} whose pages fault in one by one
  * (~8 µs per 4 KiB page), so each out-of-place op on a large tensor pays ~90 ms for 40 MB instead
  * of ~1.5 ms, and training steps run ~2.5× slower. The fix must be in the environment before the
- * JVM starts: {@value #ENVIRONMENT}.
+ * JVM starts: the variables of decaf's {@code jvm.properties} ({@link JvmSettings#environment()}).
  */
 public final class MallocHint {
-
-    /** The environment that fixes it. */
-    public static final String ENVIRONMENT = "MALLOC_ARENA_MAX=1 GLIBC_TUNABLES="
-            + "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=268435456";
 
     private static final Logger LOG = LoggerFactory.getLogger(MallocHint.class);
     private static final AtomicBoolean SHOWN = new AtomicBoolean();
 
     private MallocHint() {}
 
-    /** Returns whether this JVM runs on Linux with the tuned glibc allocator. */
+    /** Returns whether this JVM runs with the allocator settings of {@code jvm.properties}. */
     public static boolean isTuned() {
-        String tunables = System.getenv("GLIBC_TUNABLES");
-        return tunables != null && tunables.contains("glibc.malloc.mmap_max=0");
+        return JvmSettings.environmentApplied();
     }
 
     /** Logs the hint once when on Linux and untuned. */
@@ -35,7 +31,8 @@ public final class MallocHint {
         boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
         if (linux && !isTuned() && SHOWN.compareAndSet(false, true)) {
             LOG.info("decaf: glibc malloc is untuned: large tensor ops will page-fault fresh mmaps"
-                    + " (~2.5x slower training). Start the JVM with {} (the ./decaf launcher does).", ENVIRONMENT);
+                    + " (~2.5x slower training). Start the JVM with the environment {} (set before java starts;"
+                    + " mallopt at run time is too late).", JvmSettings.environmentLine());
         }
     }
 }

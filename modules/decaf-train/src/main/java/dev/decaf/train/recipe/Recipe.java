@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -355,13 +354,9 @@ public record Recipe(
      */
     public record OptimizerName(String recipeName) {
 
-        /** The rule each optimizer decays with (its groups' default); see {@code OptimizerRegistry}. */
-        private static final Map<String, DecayRule> DEFAULT_RULES = Map.of("adamw", DecayRule.DECOUPLED,
-                "adamc", DecayRule.CORRECTED, "adam-l2", DecayRule.COUPLED_L2, "adams", DecayRule.STABLE);
-
         /** Checks that the optimizer is registered. */
         public OptimizerName {
-            if (!OptimizerRegistry.names().contains(recipeName) || !DEFAULT_RULES.containsKey(recipeName)) {
+            if (!OptimizerRegistry.names().contains(recipeName)) {
                 throw new IllegalArgumentException("optimizer.name must be one of " + OptimizerRegistry.names());
             }
         }
@@ -383,7 +378,7 @@ public record Recipe(
 
         /** Returns the decay rule of groups that do not set {@code rule}. */
         public DecayRule defaultRule() {
-            return DEFAULT_RULES.get(recipeName);
+            return OptimizerRegistry.decayRule(recipeName);
         }
     }
 
