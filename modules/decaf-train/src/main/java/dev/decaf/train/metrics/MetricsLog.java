@@ -161,6 +161,16 @@ public final class MetricsLog implements Closeable {
     }
 
     /**
+     * Appends one typed row.
+     *
+     * @param row the row
+     * @throws IOException on a write error
+     */
+    public void log(MetricsRow row) throws IOException {
+        log(row.toJson());
+    }
+
+    /**
      * Appends one entry.
      *
      * @param entry the JSON object

@@ -1,12 +1,13 @@
-package dev.decaf.train;
+package dev.decaf.train.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.decaf.core.safetensors.DType;
-import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.train.loop.OptimizerState;
+import dev.decaf.train.loop.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,21 +74,21 @@ public final class CheckpointStore {
      * @return the checkpoint directory
      * @throws IOException on a write error
      */
-    public Path save(DecoderModel model, AdamFamily optimizer, Path tokenizer, TrainerState state) throws IOException {
+    public Path save(DecoderModel model, OptimizerState optimizer, Path tokenizer, TrainerState state) throws IOException {
         Files.createDirectories(root);
         Path target = root.resolve(String.format("step-%08d", state.step()));
         Path tmp = root.resolve(".tmp-" + target.getFileName() + "-" + System.nanoTime());
         try {
             ModelDirectory.save(model, DType.F32, tokenizer, tmp);
-            optimizer.saveState(tmp);
-            ObjectNode json = state.toJson();
+            optimizer.save(tmp);
+            ObjectNode json = TrainerStateFile.toJson(state);
             ObjectNode files = json.putObject("files");
             try (Stream<Path> s = Files.list(tmp)) {
                 for (Path f : s.sorted().toList()) {
                     files.putObject(f.getFileName().toString()).put("size", Files.size(f)).put("crc32c", crc(f));
                 }
             }
-            byte[] bytes = TrainerState.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            byte[] bytes = TrainerStateFile.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
             try (FileChannel ch = FileChannel.open(tmp.resolve(STATE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(bytes));
                 ch.force(true);
@@ -127,8 +128,8 @@ public final class CheckpointStore {
         for (Path dir : list()) {
             String problem = verify(dir);
             if (problem == null) {
-                JsonNode n = TrainerState.JSON.readTree(dir.resolve(STATE).toFile());
-                return Optional.of(new Loaded(dir, TrainerState.fromJson(n, dir.resolve(STATE).toString())));
+                JsonNode n = TrainerStateFile.JSON.readTree(dir.resolve(STATE).toFile());
+                return Optional.of(new Loaded(dir, TrainerStateFile.fromJson(n, dir.resolve(STATE).toString())));
             }
             LOG.warn("skipping damaged checkpoint {}: {}", dir, problem);
         }
@@ -145,7 +146,7 @@ public final class CheckpointStore {
             return "no " + STATE;
         }
         try {
-            JsonNode n = TrainerState.JSON.readTree(stateFile.toFile());
+            JsonNode n = TrainerStateFile.JSON.readTree(stateFile.toFile());
             JsonNode files = n.get("files");
             if (files == null || !files.isObject() || files.size() == 0) {
                 return STATE + " lists no files";
@@ -163,7 +164,7 @@ public final class CheckpointStore {
                     return e.getKey() + " fails its CRC-32C check";
                 }
             }
-            TrainerState.fromJson(n, stateFile.toString());
+            TrainerStateFile.fromJson(n, stateFile.toString());
             return null;
         } catch (IOException e) {
             return e.getMessage();
@@ -196,7 +197,13 @@ public final class CheckpointStore {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
+    /**
+     * Deletes a directory tree (a run directory that never got a checkpoint, a damaged checkpoint).
+     *
+     * @param p the file or directory; nothing happens when it does not exist
+     * @throws IOException on a delete error
+     */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }
