@@ -2,7 +2,7 @@ package dev.decaf.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.decaf.djl.optim.MallocHint;
+import dev.decaf.core.runtime.JvmSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,8 +26,8 @@ final class ChildRun {
     /** The command line of a JVM that runs {@code mainClass} with this JVM's class path. */
     static List<String> java(String mainClass, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector", "-Xmx8g",
-                "-Dai.djl.offline=true"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx8g"));
+        cmd.addAll(JvmSettings.flags());
         for (String p : new String[] {"decaf.optimizer.threads", "ai.djl.pytorch.num_threads"}) {
             if (System.getProperty(p) != null) {
                 cmd.add("-D" + p + "=" + System.getProperty(p));
@@ -42,7 +42,7 @@ final class ChildRun {
      * Runs a command and returns its result object.
      *
      * @param cmd the command
-     * @param tunedMalloc whether to set decaf's glibc variables (else remove them)
+     * @param tunedMalloc whether to set jvm.properties' variables (glibc's allocator; else remove them)
      * @param extraEnv more variables
      * @return the parsed JSON after {@code RESULT }
      */
@@ -54,7 +54,7 @@ final class ChildRun {
      * Runs a command without some inherited variables and returns its result object.
      *
      * @param cmd the command
-     * @param tunedMalloc whether to set decaf's glibc variables (else remove them)
+     * @param tunedMalloc whether to set jvm.properties' variables (glibc's allocator; else remove them)
      * @param extraEnv more variables
      * @param unset variables to remove
      * @return the parsed JSON after {@code RESULT }
@@ -64,11 +64,9 @@ final class ChildRun {
         Map<String, String> env = pb.environment();
         unset.forEach(env::remove);
         if (tunedMalloc) {
-            env.put("MALLOC_ARENA_MAX", "1");
-            env.put("GLIBC_TUNABLES", MallocHint.ENVIRONMENT.substring(MallocHint.ENVIRONMENT.indexOf("GLIBC_TUNABLES=") + 15));
+            env.putAll(JvmSettings.environment());
         } else {
-            env.remove("MALLOC_ARENA_MAX");
-            env.remove("GLIBC_TUNABLES");
+            JvmSettings.environment().keySet().forEach(env::remove);
         }
         env.putAll(extraEnv);
         try {

@@ -1,108 +1,207 @@
 package dev.decaf.core.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
-/** Typed access to config keys with messages that name the file and the key. */
-final class ConfigReader {
+/**
+ * Typed access to the keys of a parsed {@code config.json}, with messages that name the file and
+ * the key. Architectures read their config through it ({@link ModelArchitectures}).
+ */
+public final class ConfigReader {
 
-    final ObjectNode json;
-    final String source;
+    private final Map<String, Object> json;
+    private final String source;
 
-    ConfigReader(ObjectNode json, String source) {
+    ConfigReader(Map<String, Object> json, String source) {
         this.json = json;
         this.source = source;
     }
 
-    private JsonNode required(String key) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /** Returns the source (a file name), for messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Returns whether a key is present and not {@code null}.
+     *
+     * @param key the key
+     * @return whether it is set
+     */
+    public boolean has(String key) {
+        return json.get(key) != null;
+    }
+
+    /** Returns a deep copy of the whole object, for a config to keep and write back. */
+    public Map<String, Object> copy() {
+        return Json.parseObject(Json.write(json));
+    }
+
+    private Object required(String key) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             throw new IOException(source + ": missing key '" + key + "'");
         }
         return n;
     }
 
-    String string(String key) throws IOException {
-        JsonNode n = required(key);
-        if (!n.isTextual()) {
-            throw new IOException(source + ": key '" + key + "' must be a string, got " + n);
+    private static boolean integral(Object n) {
+        return n instanceof Long || n instanceof java.math.BigInteger;
+    }
+
+    private static String show(Object n) {
+        return Json.write(n);
+    }
+
+    /**
+     * Reads a required string.
+     *
+     * @param key the key
+     * @return its value
+     * @throws IOException when missing or not a string
+     */
+    public String string(String key) throws IOException {
+        Object n = required(key);
+        if (!(n instanceof String s)) {
+            throw new IOException(source + ": key '" + key + "' must be a string, got " + show(n));
         }
-        return n.asText();
+        return s;
     }
 
-    int positiveInt(String key) throws IOException {
-        JsonNode n = required(key);
-        if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > Integer.MAX_VALUE) {
-            throw new IOException(source + ": key '" + key + "' must be a positive integer, got " + n);
+    /**
+     * Reads a required positive int.
+     *
+     * @param key the key
+     * @return its value
+     * @throws IOException when missing, not an integer or out of range
+     */
+    public int positiveInt(String key) throws IOException {
+        Object n = required(key);
+        if (!(n instanceof Long l) || l < 1 || l > Integer.MAX_VALUE) {
+            throw new IOException(source + ": key '" + key + "' must be a positive integer, got " + show(n));
         }
-        return n.asInt();
+        return l.intValue();
     }
 
-    int optPositiveInt(String key, int fallback) throws IOException {
-        JsonNode n = json.get(key);
-        return n == null || n.isNull() ? fallback : positiveInt(key);
+    /**
+     * Reads an optional positive int.
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but invalid
+     */
+    public int optPositiveInt(String key, int fallback) throws IOException {
+        return has(key) ? positiveInt(key) : fallback;
     }
 
-    int optInt(String key, int fallback) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /**
+     * Reads an optional int; of a list of ints (some configs list several end-of-text ids), the first.
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but not an integer
+     */
+    public int optInt(String key, int fallback) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             return fallback;
         }
-        if (n.isArray() && n.size() > 0 && n.get(0).isIntegralNumber()) {
-            return n.get(0).asInt(); // some configs list several end-of-text ids
+        if (n instanceof List<?> l && !l.isEmpty() && integral(l.get(0))) {
+            return ((Number) l.get(0)).intValue();
         }
-        if (!n.isIntegralNumber()) {
-            throw new IOException(source + ": key '" + key + "' must be an integer, got " + n);
+        if (!integral(n)) {
+            throw new IOException(source + ": key '" + key + "' must be an integer, got " + show(n));
         }
-        return n.asInt();
+        return ((Number) n).intValue();
     }
 
-    double optPositiveDouble(String key, double fallback) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /**
+     * Reads an optional positive number.
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but not a positive number
+     */
+    public double optPositiveDouble(String key, double fallback) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             return fallback;
         }
-        if (!n.isNumber() || !(n.asDouble() > 0)) {
-            throw new IOException(source + ": key '" + key + "' must be a positive number, got " + n);
+        if (!(n instanceof Number x) || !(x.doubleValue() > 0)) {
+            throw new IOException(source + ": key '" + key + "' must be a positive number, got " + show(n));
         }
-        return n.asDouble();
+        return x.doubleValue();
     }
 
-    double optProbability(String key, double fallback) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /**
+     * Reads an optional probability in [0, 1).
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but out of range
+     */
+    public double optProbability(String key, double fallback) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             return fallback;
         }
-        if (!n.isNumber() || n.asDouble() < 0 || n.asDouble() >= 1) {
-            throw new IOException(source + ": key '" + key + "' must be a probability in [0, 1), got " + n);
+        if (!(n instanceof Number x) || x.doubleValue() < 0 || x.doubleValue() >= 1) {
+            throw new IOException(source + ": key '" + key + "' must be a probability in [0, 1), got " + show(n));
         }
-        return n.asDouble();
+        return x.doubleValue();
     }
 
-    boolean optBoolean(String key, boolean fallback) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /**
+     * Reads an optional boolean.
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but not a boolean
+     */
+    public boolean optBoolean(String key, boolean fallback) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             return fallback;
         }
-        if (!n.isBoolean()) {
-            throw new IOException(source + ": key '" + key + "' must be true or false, got " + n);
+        if (!(n instanceof Boolean b)) {
+            throw new IOException(source + ": key '" + key + "' must be true or false, got " + show(n));
         }
-        return n.asBoolean();
+        return b;
     }
 
-    String optString(String key, String fallback) throws IOException {
-        JsonNode n = json.get(key);
-        if (n == null || n.isNull()) {
+    /**
+     * Reads an optional string.
+     *
+     * @param key the key
+     * @param fallback the value when absent
+     * @return its value
+     * @throws IOException when present but not a string
+     */
+    public String optString(String key, String fallback) throws IOException {
+        Object n = json.get(key);
+        if (n == null) {
             return fallback;
         }
-        if (!n.isTextual()) {
-            throw new IOException(source + ": key '" + key + "' must be a string, got " + n);
+        if (!(n instanceof String s)) {
+            throw new IOException(source + ": key '" + key + "' must be a string, got " + show(n));
         }
-        return n.asText();
+        return s;
     }
 
-    IOException invalid(String message) {
+    /**
+     * Returns an error about this config.
+     *
+     * @param message what is wrong
+     * @return the exception, its message prefixed with the source
+     */
+    public IOException invalid(String message) {
         return new IOException(source + ": " + message);
     }
 }

@@ -1,7 +1,8 @@
 package dev.decaf.core.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Hugging Face {@code GPT2Config}: learned positions, pre-LayerNorm blocks, GELU (tanh form,
@@ -36,10 +37,17 @@ public record Gpt2Config(
         double initializerRange,
         int eosTokenId,
         String torchDtype,
-        ObjectNode json)
+        Map<String, Object> json)
         implements ModelConfig {
 
-    static Gpt2Config read(ConfigReader r) throws IOException {
+    /**
+     * Reads a GPT-2 config.
+     *
+     * @param r the keys
+     * @return the config
+     * @throws IOException naming the bad key
+     */
+    public static Gpt2Config read(ConfigReader r) throws IOException {
         int d = r.positiveInt("n_embd");
         int heads = r.positiveInt("n_head");
         if (d % heads != 0) {
@@ -66,7 +74,7 @@ public record Gpt2Config(
                 r.optPositiveDouble("initializer_range", 0.02),
                 r.optInt("eos_token_id", -1),
                 r.optString("torch_dtype", "float32"),
-                r.json.deepCopy());
+                r.copy());
     }
 
     @Override
@@ -85,7 +93,7 @@ public record Gpt2Config(
     }
 
     @Override
-    public ObjectNode json() {
-        return json.deepCopy();
+    public Map<String, Object> json() {
+        return Json.parseObject(Json.write(json)); // a deep copy the caller may change
     }
 }

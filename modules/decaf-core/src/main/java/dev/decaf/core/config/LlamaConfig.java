@@ -1,7 +1,8 @@
 package dev.decaf.core.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Hugging Face {@code LlamaConfig}: RMSNorm, rotary position embeddings with {@code rope_theta},
@@ -39,10 +40,17 @@ public record LlamaConfig(
         double attentionDropout,
         int eosTokenId,
         String torchDtype,
-        ObjectNode json)
+        Map<String, Object> json)
         implements ModelConfig {
 
-    static LlamaConfig read(ConfigReader r) throws IOException {
+    /**
+     * Reads a Llama config.
+     *
+     * @param r the keys
+     * @return the config
+     * @throws IOException naming the bad key
+     */
+    public static LlamaConfig read(ConfigReader r) throws IOException {
         int d = r.positiveInt("hidden_size");
         int heads = r.positiveInt("num_attention_heads");
         int kv = r.optPositiveInt("num_key_value_heads", heads);
@@ -50,7 +58,7 @@ public record LlamaConfig(
             throw r.invalid("key 'num_attention_heads' (" + heads + ") must be a multiple of 'num_key_value_heads' ("
                     + kv + ")");
         }
-        if (r.json.get("head_dim") == null && d % heads != 0) {
+        if (!r.has("head_dim") && d % heads != 0) {
             throw r.invalid("key 'hidden_size' (" + d + ") must be divisible by 'num_attention_heads' (" + heads + ")");
         }
         int headDim = r.optPositiveInt("head_dim", d / heads);
@@ -64,7 +72,7 @@ public record LlamaConfig(
         if (r.optBoolean("attention_bias", false) || r.optBoolean("mlp_bias", false)) {
             throw r.invalid("keys 'attention_bias'/'mlp_bias' must be false: decaf's Llama has no biases");
         }
-        if (r.json.get("rope_scaling") != null && !r.json.get("rope_scaling").isNull()) {
+        if (r.has("rope_scaling")) {
             throw r.invalid("key 'rope_scaling' is not supported yet (plain RoPE only)");
         }
         return new LlamaConfig(
@@ -82,7 +90,7 @@ public record LlamaConfig(
                 r.optProbability("attention_dropout", 0.0),
                 r.optInt("eos_token_id", -1),
                 r.optString("torch_dtype", "float32"),
-                r.json.deepCopy());
+                r.copy());
     }
 
     @Override
@@ -91,7 +99,7 @@ public record LlamaConfig(
     }
 
     @Override
-    public ObjectNode json() {
-        return json.deepCopy();
+    public Map<String, Object> json() {
+        return Json.parseObject(Json.write(json)); // a deep copy the caller may change
     }
 }

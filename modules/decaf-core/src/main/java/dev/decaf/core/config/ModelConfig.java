@@ -1,21 +1,24 @@
 package dev.decaf.core.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A decoder's architecture, read from a Hugging Face {@code config.json} with Hugging Face's key
  * names ({@code GPT2Config}, {@code LlamaConfig}). The original JSON is kept so that a saved model
  * directory carries the same file, which Hugging Face tools read back unchanged.
  *
+ * <p>Which record a {@code model_type} becomes is decided by {@link ModelArchitectures}, the one
+ * registry of architectures.
+ *
  * <p>Errors name the file and the key: an unknown {@code model_type}, a missing or mistyped key,
  * or inconsistent sizes (e.g. {@code hidden_size} not divisible by {@code num_attention_heads}).
  */
-public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
+public interface ModelConfig {
 
     /** Returns the {@code model_type}: {@code gpt2} or {@code llama}. */
     String modelType();
@@ -44,8 +47,8 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
     /** Returns the {@code torch_dtype} the checkpoint declares ({@code float32} when absent). */
     String torchDtype();
 
-    /** Returns the original JSON (a copy), for writing back. */
-    ObjectNode json();
+    /** Returns the original JSON object (a deep copy the caller may change), for writing back. */
+    Map<String, Object> json();
 
     /**
      * Reads a {@code config.json} (a file, or a model directory containing one).
@@ -62,16 +65,18 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
         if (!Files.isRegularFile(file)) {
             throw new IOException(path + ": no config.json in this directory");
         }
-        JsonNode root;
+        Object root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            root = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage() + ")", e);
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map)) {
             throw new IOException(file + ": not a JSON object");
         }
-        return parse((ObjectNode) root, file.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) root;
+        return parse(object, file.toString());
     }
 
     /**
@@ -82,14 +87,8 @@ public sealed interface ModelConfig permits Gpt2Config, LlamaConfig {
      * @return the config
      * @throws IOException when invalid
      */
-    static ModelConfig parse(ObjectNode json, String source) throws IOException {
+    static ModelConfig parse(Map<String, Object> json, String source) throws IOException {
         ConfigReader r = new ConfigReader(json, source);
-        String type = r.string("model_type");
-        return switch (type) {
-            case "gpt2" -> Gpt2Config.read(r);
-            case "llama" -> LlamaConfig.read(r);
-            default -> throw new IOException(source + ": key 'model_type' is '" + type
-                    + "': decaf supports 'gpt2' and 'llama'");
-        };
+        return ModelArchitectures.parser(r.string("model_type"), source).read(r);
     }
 }

@@ -1,7 +1,6 @@
 package dev.decaf.core.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,9 +24,6 @@ import java.util.Map;
  */
 public final class SafetensorsReader implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final long MAX_HEADER = 100L << 20;
 
     private final Path path;
@@ -54,26 +49,28 @@ public final class SafetensorsReader implements AutoCloseable {
             }
             ByteBuffer head = ByteBuffer.allocate((int) headerLen);
             readFully(head, 8);
-            JsonNode root;
+            Object parsed;
             try {
-                root = JSON.readTree(new String(head.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
+                parsed = Json.parse(new String(head.array(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
                 throw new IOException(path + ": header is not valid JSON: " + e.getMessage(), e);
             }
-            if (root == null || !root.isObject()) {
+            if (!(parsed instanceof Map<?, ?> root)) {
                 throw new IOException(path + ": header is not a JSON object");
             }
             dataStart = 8 + headerLen;
             long dataSize = size - dataStart;
             Map<String, TensorEntry> map = new LinkedHashMap<>();
             Map<String, String> meta = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+            for (Map.Entry<?, ?> f : root.entrySet()) {
+                String key = (String) f.getKey();
+                if (key.equals("__metadata__")) {
+                    if (f.getValue() instanceof Map<?, ?> m) {
+                        m.forEach((k, v) -> meta.put((String) k, v instanceof String str ? str : Json.write(v)));
+                    }
                     continue;
                 }
-                map.put(f.getKey(), parseEntry(f.getKey(), f.getValue(), dataSize));
+                map.put(key, parseEntry(key, f.getValue(), dataSize));
             }
             checkContiguous(map, dataSize);
             entries = Collections.unmodifiableMap(map);
@@ -102,37 +99,43 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
-    private TensorEntry parseEntry(String name, JsonNode n, long dataSize) throws IOException {
-        JsonNode offsets = n.get("data_offsets");
-        JsonNode shapeNode = n.get("shape");
-        if (!n.isObject() || n.get("dtype") == null || shapeNode == null || !shapeNode.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
+    private TensorEntry parseEntry(String name, Object node, long dataSize) throws IOException {
+        if (!(node instanceof Map<?, ?> n) || !(n.get("dtype") instanceof String dtypeName)
+                || !(n.get("shape") instanceof List<?> shapeNode) || !(n.get("data_offsets") instanceof List<?> offsets)
+                || offsets.size() != 2) {
             throw new IOException(path + ": tensor '" + name + "' lacks dtype, shape or data_offsets");
         }
         DType dtype;
         try {
-            dtype = DType.parse(n.get("dtype").asText());
+            dtype = DType.parse(dtypeName);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": tensor '" + name + "': " + e.getMessage(), e);
         }
         long[] shape = new long[shapeNode.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
-            JsonNode d = shapeNode.get(i);
-            if (!d.canConvertToLong() || d.asLong() < 0) {
-                throw new IOException(path + ": tensor '" + name + "' has an invalid dimension " + d);
+            Object d = shapeNode.get(i);
+            if (!(d instanceof Long dim) || dim < 0) {
+                throw new IOException(path + ": tensor '" + name + "' has an invalid dimension " + Json.write(d));
             }
-            shape[i] = d.asLong();
+            shape[i] = dim;
             numel = Math.multiplyExact(numel, shape[i]);
         }
-        long begin = offsets.get(0).asLong();
-        long end = offsets.get(1).asLong();
+        long begin = offset(name, offsets.get(0));
+        long end = offset(name, offsets.get(1));
         if (begin < 0 || begin > end || end > dataSize || end - begin != numel * dtype.bytes()) {
             throw new IOException(path + ": tensor '" + name + "' has data_offsets [" + begin + ", " + end
                     + "] but the data section has " + dataSize + " bytes and the shape needs "
                     + numel * dtype.bytes() + " (truncated file?)");
         }
         return new TensorEntry(name, dtype, shape, begin, end);
+    }
+
+    private long offset(String name, Object value) throws IOException {
+        if (!(value instanceof Long v)) {
+            throw new IOException(path + ": tensor '" + name + "' has a non-integer data offset " + Json.write(value));
+        }
+        return v;
     }
 
     /**

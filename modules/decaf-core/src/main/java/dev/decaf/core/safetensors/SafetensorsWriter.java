@@ -1,7 +1,6 @@
 package dev.decaf.core.safetensors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +31,6 @@ import java.util.Map;
  */
 public final class SafetensorsWriter implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
     private final Map<String, String> metadata;
@@ -117,22 +115,19 @@ public final class SafetensorsWriter implements AutoCloseable {
     }
 
     private void writeHeader() throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        Map<String, Object> root = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            ObjectNode m = root.putObject("__metadata__");
-            metadata.forEach(m::put);
+            root.put("__metadata__", metadata);
         }
         for (String n : order) {
             TensorEntry e = entries.get(n);
-            ObjectNode t = root.putObject(n);
+            Map<String, Object> t = new LinkedHashMap<>();
             t.put("dtype", e.dtype().name());
-            var shape = t.putArray("shape");
-            for (long s : e.shape()) {
-                shape.add(s);
-            }
-            t.putArray("data_offsets").add(e.begin()).add(e.end());
+            t.put("shape", e.shape());
+            t.put("data_offsets", new long[] {e.begin(), e.end()});
+            root.put(n, t);
         }
-        byte[] json = JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.write(root).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);

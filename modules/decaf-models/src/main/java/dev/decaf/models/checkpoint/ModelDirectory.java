@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
+import dev.decaf.core.json.Json;
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.core.safetensors.HalfFloats;
 import dev.decaf.core.safetensors.SafetensorsReader;
@@ -19,22 +17,17 @@ import dev.decaf.models.nn.DecoderModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A Hugging Face model directory: {@code config.json}, {@code model.safetensors} or {@code
@@ -55,7 +48,6 @@ public final class ModelDirectory {
     /** Default shard size: Hugging Face's {@code max_shard_size} default. */
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * A loaded model.
@@ -143,18 +135,22 @@ public final class ModelDirectory {
         Path single = dir.resolve("model.safetensors");
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
-            JsonNode root;
+            Map<String, Object> root;
             try {
-                root = JSON.readTree(index.toFile());
-            } catch (IOException e) {
-                throw new IOException(index + ": not valid JSON", e);
+                root = Json.parseObject(Files.readString(index, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+                throw new IOException(index + ": not valid JSON (" + e.getMessage() + ")", e);
             }
-            JsonNode map = root.get("weight_map");
-            if (map == null || !map.isObject()) {
+            if (!(root.get("weight_map") instanceof Map<?, ?> map)) {
                 throw new IOException(index + ": missing key 'weight_map'");
             }
             Set<String> files = new java.util.TreeSet<>();
-            map.elements().forEachRemaining(f -> files.add(f.asText()));
+            for (Object f : map.values()) {
+                if (!(f instanceof String name)) {
+                    throw new IOException(index + ": 'weight_map' values must be file names, got " + Json.write(f));
+                }
+                files.add(name);
+            }
             List<Path> out = new ArrayList<>();
             for (String f : files) {
                 Path p = dir.resolve(f).normalize();
@@ -215,29 +211,23 @@ public final class ModelDirectory {
         if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
             throw new IllegalArgumentException("models are saved as F32, F16 or BF16, not " + dtype);
         }
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
+        Path tmp = AtomicFiles.newTemporaryDirectory(dir);
         try {
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                // a temporary directory is owner-only; the model directory it becomes should not be
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-            ObjectNode config = model.config().json();
+            Map<String, Object> config = model.config().json();
             config.put("torch_dtype", switch (dtype) {
                 case F16 -> "float16";
                 case BF16 -> "bfloat16";
                 default -> "float32";
             });
-            writeFile(tmp.resolve("config.json"), JSON.writeValueAsBytes(config));
+            Files.writeString(tmp.resolve("config.json"), Json.pretty(config), StandardCharsets.UTF_8);
             writeTensors(model, dtype, tmp, shardBytes);
             if (tokenizer != null) {
                 Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
-                writeFile(tmp.resolve("tokenizer.json"), Files.readAllBytes(src));
+                Files.copy(src, tmp.resolve("tokenizer.json"));
             }
-            replace(tmp, dir);
+            AtomicFiles.replaceDirectory(tmp, dir);
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             throw e;
         }
     }
@@ -274,11 +264,10 @@ public final class ModelDirectory {
             }
         }
         if (shards.size() > 1) {
-            ObjectNode index = JSON.createObjectNode();
-            index.putObject("metadata").put("total_size", total);
-            ObjectNode map = index.putObject("weight_map");
-            weightMap.forEach(map::put);
-            writeFile(dir.resolve("model.safetensors.index.json"), JSON.writeValueAsBytes(index));
+            Map<String, Object> index = new LinkedHashMap<>();
+            index.put("metadata", Map.of("total_size", total));
+            index.put("weight_map", weightMap);
+            Files.writeString(dir.resolve("model.safetensors.index.json"), Json.pretty(index), StandardCharsets.UTF_8);
         }
     }
 
@@ -292,48 +281,5 @@ public final class ModelDirectory {
         ByteBuffer out = ByteBuffer.allocateDirect(n * 2).order(ByteOrder.LITTLE_ENDIAN);
         HalfFloats.narrow(dtype, floats, out, n);
         return out;
-    }
-
-    private static void writeFile(Path p, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-    }
-
-    /** Renames {@code tmp} to {@code dir}; an existing {@code dir} is moved aside first, then deleted. */
-    private static void replace(Path tmp, Path dir) throws IOException {
-        Path old = null;
-        if (Files.exists(dir)) {
-            old = dir.resolveSibling("." + dir.getFileName() + ".old-" + System.nanoTime());
-            move(dir, old);
-        }
-        move(tmp, dir);
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -114,17 +113,17 @@ public final class Gpt2Model extends DecoderModel {
         }
         h = layerNorm(h, ps, lnFW, lnFB, training);
         // x·Wᵀ through linear: an op on the parameter itself would attach its result to the model's manager
-        return Linear.linear(h, tokenTable).singletonOrThrow();
+        return project(wte.getName(), h, tokenTable, null);
     }
 
     /**
      * Hugging Face's Conv1D, x·W + b with W stored [in, out], as one addmm: the bias seeds the
      * product's accumulator instead of costing a pass of its own.
      */
-    private static NDArray conv1d(NDArray x, ParameterStore ps, Parameter w, Parameter b, boolean training) {
+    private NDArray conv1d(NDArray x, ParameterStore ps, Parameter w, Parameter b, boolean training) {
         NDArray wt = value(ps, w, x, training).transpose(); // a view, [out, in] as linear expects
         wt.attach(x.getManager()); // freed with this pass's arrays, not kept by the model's manager
-        return Linear.linear(x, wt, value(ps, b, x, training)).singletonOrThrow();
+        return project(w.getName(), x, wt, value(ps, b, x, training));
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -110,11 +109,11 @@ public final class LlamaModel extends DecoderModel {
         }
         h = rms(h, value(ps, norm, ids, training));
         NDArray head = lmHead == null ? table : value(ps, lmHead, ids, training);
-        return Linear.linear(h, head).singletonOrThrow();
+        return project(lmHead == null ? embed.getName() : lmHead.getName(), h, head, null);
     }
 
-    private static NDArray linear(NDArray x, ParameterStore ps, Parameter w, boolean training) {
-        return Linear.linear(x, value(ps, w, x, training)).singletonOrThrow();
+    private NDArray linear(NDArray x, ParameterStore ps, Parameter w, boolean training) {
+        return project(w.getName(), x, value(ps, w, x, training), null);
     }
 
     /** RMSNorm: x / √(mean(x²) + ε) · w, in float32. */

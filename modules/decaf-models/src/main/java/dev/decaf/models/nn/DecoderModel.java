@@ -11,11 +11,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.djl.optim.ParamGroups;
-import dev.decaf.core.config.Gpt2Config;
-import dev.decaf.core.config.LlamaConfig;
 import dev.decaf.core.config.ModelConfig;
-import dev.decaf.models.gpt2.Gpt2Model;
-import dev.decaf.models.llama.LlamaModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +33,7 @@ public abstract class DecoderModel extends AbstractBlock {
 
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, LayerKind> kinds = new LinkedHashMap<>();
+    private volatile Projection projection = Projection.PLAIN;
 
     protected DecoderModel() {
         super(VERSION);
@@ -46,13 +43,30 @@ public abstract class DecoderModel extends AbstractBlock {
      * Builds the model for a config.
      *
      * @param config the architecture
-     * @return a GPT-2 or Llama block (uninitialized)
+     * @return the block of the config's family ({@link DecoderFamily}), uninitialized
      */
     public static DecoderModel of(ModelConfig config) {
-        if (config instanceof Gpt2Config g) {
-            return new Gpt2Model(g);
+        DecoderFamily family = Families.BY_TYPE.get(config.modelType());
+        if (family == null) {
+            throw new IllegalArgumentException("model_type '" + config.modelType() + "' has no decoder: decaf-models has "
+                    + Families.BY_TYPE.keySet());
         }
-        return new LlamaModel((LlamaConfig) config);
+        return family.create(config);
+    }
+
+    /** The decoder families on the class path, by {@code model_type}, loaded once. */
+    private static final class Families {
+        static final Map<String, DecoderFamily> BY_TYPE = load();
+
+        private static Map<String, DecoderFamily> load() {
+            Map<String, DecoderFamily> map = new LinkedHashMap<>();
+            for (DecoderFamily f : java.util.ServiceLoader.load(DecoderFamily.class, DecoderModel.class.getClassLoader())) {
+                if (map.putIfAbsent(f.modelType(), f) != null) {
+                    throw new IllegalStateException("two decoder families for model_type '" + f.modelType() + "'");
+                }
+            }
+            return Collections.unmodifiableMap(map);
+        }
     }
 
     /** Returns the architecture. */
@@ -109,6 +123,28 @@ public abstract class DecoderModel extends AbstractBlock {
      */
     public final void initialize(ai.djl.ndarray.NDManager manager) {
         initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+    }
+
+    /**
+     * Sets the seam every linear layer goes through ({@link Projection#PLAIN} by default).
+     *
+     * @param projection the projection
+     */
+    public final void setProjection(Projection projection) {
+        this.projection = java.util.Objects.requireNonNull(projection, "projection");
+    }
+
+    /**
+     * Applies a linear layer through the model's {@link Projection}: {@code x·Wᵀ (+ b)}.
+     *
+     * @param weightName the weight's Hugging Face name
+     * @param x the input {@code [..., in]}
+     * @param weight the weight as {@code [out, in]}
+     * @param bias the bias, or null
+     * @return {@code [..., out]}
+     */
+    protected final NDArray project(String weightName, NDArray x, NDArray weight, NDArray bias) {
+        return projection.apply(weightName, x, weight, bias);
     }
 
     /** Reads the current value of a parameter for this forward pass. */

@@ -6,14 +6,34 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Reads the fields decaf's JSON lines formats use from one line, reporting problems as {@link
- * LineProblem}s: not valid JSON, not an object, a missing field, a field of the wrong type, an id
- * outside the vocabulary.
+ * decaf's one reader of JSON lines files (datasets, task files, token files, metrics): one JSON
+ * object per line, blank lines ignored, UTF-8 checked line by line; problems name {@code
+ * file:line}. The field readers report problems as {@link LineProblem}s: not valid JSON, not an
+ * object, a missing field, a field of the wrong type, an id outside the vocabulary.
  */
-final class JsonLines {
+public final class JsonLines {
+
+    /** Receives one object of a JSON lines file. */
+    @FunctionalInterface
+    public interface ObjectHandler {
+        /**
+         * Handles one line's object.
+         *
+         * @param line the 1-based line number
+         * @param object the line's JSON object
+         * @throws LineProblem when the object lacks what the caller needs (becomes {@code file:line: problem})
+         * @throws IOException to stop reading
+         */
+        void accept(long line, JsonNode object) throws LineProblem, IOException;
+    }
 
     /** Strict: trailing content after the object and duplicate keys are errors. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -24,6 +44,36 @@ final class JsonLines {
     private static final int MAX_DETAIL = 160;
 
     private JsonLines() {}
+
+    /**
+     * Reads every object of a JSON lines file, in order.
+     *
+     * @param file the file
+     * @param handler receives each non-blank line's object
+     * @throws DataException naming {@code file:line} when a line is not valid UTF-8, not valid
+     *     JSON, not an object, or refused by the handler; or naming the file when it is missing
+     * @throws IOException on a read error
+     */
+    public static void read(Path file, ObjectHandler handler) throws IOException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "no such file");
+        }
+        try (LineReader r = new LineReader(file, in)) {
+            for (String line; (line = r.next()) != null; ) {
+                if (blank(line)) {
+                    continue;
+                }
+                try {
+                    handler.accept(r.lineNumber(), object(line));
+                } catch (LineProblem p) {
+                    throw new DataException(file, r.lineNumber(), p.getMessage());
+                }
+            }
+        }
+    }
 
     /** Returns whether a line has nothing but white space (such lines are ignored). */
     static boolean blank(String line) {
@@ -37,7 +87,7 @@ final class JsonLines {
      * @return the object
      * @throws LineProblem when the line is not valid JSON or not an object
      */
-    static JsonNode object(String line) throws LineProblem {
+    public static JsonNode object(String line) throws LineProblem {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -58,7 +108,7 @@ final class JsonLines {
      * @return its value
      * @throws LineProblem when the field is missing or not a string
      */
-    static String string(JsonNode object, String field) throws LineProblem {
+    public static String string(JsonNode object, String field) throws LineProblem {
         JsonNode v = object.get(field);
         if (v == null) {
             throw new LineProblem("missing field '" + field + "'");
@@ -79,7 +129,7 @@ final class JsonLines {
      * @throws LineProblem when the field is missing, not an array, or holds a non-integer or an id
      *     outside the vocabulary
      */
-    static int[] ids(JsonNode object, String field, int vocabSize) throws LineProblem {
+    public static int[] ids(JsonNode object, String field, int vocabSize) throws LineProblem {
         JsonNode v = object.get(field);
         if (v == null) {
             throw new LineProblem("missing field '" + field + "'");
@@ -103,7 +153,7 @@ final class JsonLines {
     }
 
     /** Returns the JSON type of a node in lower case ({@code string}, {@code number}, …). */
-    static String type(JsonNode node) {
+    public static String type(JsonNode node) {
         return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 

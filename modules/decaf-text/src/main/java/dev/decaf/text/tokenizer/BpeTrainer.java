@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -19,11 +19,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnmappableCharacterException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -755,29 +752,15 @@ public final class BpeTrainer {
         public Path write(Path dir) throws IOException {
             Files.createDirectories(dir);
             Path target = dir.resolve("tokenizer.json");
-            // Not Files.createTempFile: its owner-only permissions would survive the rename.
-            Path tmp = dir.resolve(".tokenizer.json." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-            try {
-                try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
-                    // Two-space indent, one array element per line, "\n" line ends on every OS.
-                    DefaultIndenter indent = new DefaultIndenter("  ", "\n");
-                    DefaultPrettyPrinter pretty = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                            .withObjectIndenter(indent).withArrayIndenter(indent);
-                    new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                            .writer(pretty).writeValue(os, toJson());
-                    os.write('\n');
-                }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
+            AtomicFiles.write(target, os -> {
+                // Two-space indent, one array element per line, "\n" line ends on every OS.
+                DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+                DefaultPrettyPrinter pretty = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                        .withObjectIndenter(indent).withArrayIndenter(indent);
+                new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writer(pretty).writeValue(os, toJson());
+                os.write('\n');
+            });
             return target;
         }
 

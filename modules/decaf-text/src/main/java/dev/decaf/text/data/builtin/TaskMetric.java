@@ -1,12 +1,9 @@
 package dev.decaf.text.data.builtin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.decaf.text.data.JsonLines;
+import dev.decaf.text.data.LineProblem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +25,6 @@ import java.util.function.Function;
  */
 public final class TaskMetric {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final List<TaskExample> examples;
     private final Map<String, String> byPrompt;
@@ -66,26 +62,12 @@ public final class TaskMetric {
      */
     public static TaskMetric load(Path file) throws IOException {
         List<TaskExample> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = in.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new IOException(file + ":" + no + ": not valid JSON");
-                }
-                if (node == null || !node.isObject() || !text(node, "prompt") || !text(node, "completion")) {
-                    throw new IOException(file + ":" + no + ": expected {\"prompt\": string, \"completion\": string}");
-                }
-                out.add(new TaskExample(node.get("prompt").textValue(), node.get("completion").textValue()));
+        JsonLines.read(file, (line, node) -> {
+            if (!text(node, "prompt") || !text(node, "completion")) {
+                throw new LineProblem("expected {\"prompt\": string, \"completion\": string}");
             }
-        }
+            out.add(new TaskExample(node.get("prompt").textValue(), node.get("completion").textValue()));
+        });
         try {
             return new TaskMetric(out);
         } catch (IllegalArgumentException e) {
