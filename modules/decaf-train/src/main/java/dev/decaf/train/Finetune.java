@@ -1,6 +1,7 @@
 package dev.decaf.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.decaf.core.io.AtomicFiles;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
@@ -8,12 +9,6 @@ import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.MetricsWriter;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.finetune.AdamFamilyState;
-import dev.decaf.train.finetune.FinalReport;
-import dev.decaf.train.finetune.FinetuneSetup;
-import dev.decaf.train.finetune.PreparedRun;
-import dev.decaf.train.finetune.RecipeGroups;
-import dev.decaf.train.finetune.TaskScore;
 import dev.decaf.train.loop.StopSignal;
 import dev.decaf.train.loop.TrainerState;
 import dev.decaf.train.loop.TrainingLoop;
@@ -24,10 +19,8 @@ import dev.decaf.train.metrics.MetricsLog;
 import dev.decaf.train.recipe.Recipe;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -111,7 +104,13 @@ public final class Finetune {
      * @return the groups
      */
     public static ParamGroups groups(Recipe recipe, DecoderModel model) {
-        return RecipeGroups.of(recipe, model);
+        Recipe.Groups g = recipe.optimizer().groups();
+        if (g.isPreset()) {
+            return model.groups().preset(g.preset().recipeName()).build();
+        }
+        ParamGroups.Builder b = model.groups();
+        g.list().forEach(group -> b.add(group.toGroupRule()));
+        return b.build();
     }
 
     /**
@@ -142,7 +141,7 @@ public final class Finetune {
         Files.createDirectories(out);
         try {
             if (!resume) {
-                writeAtomically(out.resolve(RECIPE_FILE), recipe.toYaml());
+                AtomicFiles.writeString(out.resolve(RECIPE_FILE), recipe.toYaml());
             }
             try (NDManager manager = NDManager.newBaseManager();
                     PreparedRun run = FinetuneSetup.prepare(recipe, from, manager, console)) {
@@ -156,7 +155,7 @@ public final class Finetune {
         } catch (IOException | RuntimeException e) {
             // bad input found before the first checkpoint: leave no directory that looks like a run
             if (created && store.list().isEmpty()) {
-                CheckpointStore.deleteTree(out);
+                AtomicFiles.deleteTree(out);
             }
             throw e;
         }
@@ -244,9 +243,4 @@ public final class Finetune {
         return new Outcome(r.initialValLoss(), r.finalValLoss(), trained.taskBefore(), taskAfter, r.state(), false);
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

@@ -3,6 +3,7 @@ package dev.decaf.train.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
@@ -10,8 +11,6 @@ import dev.decaf.train.loop.OptimizerState;
 import dev.decaf.train.loop.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -77,7 +76,7 @@ public final class CheckpointStore {
     public Path save(DecoderModel model, OptimizerState optimizer, Path tokenizer, TrainerState state) throws IOException {
         Files.createDirectories(root);
         Path target = root.resolve(String.format("step-%08d", state.step()));
-        Path tmp = root.resolve(".tmp-" + target.getFileName() + "-" + System.nanoTime());
+        Path tmp = AtomicFiles.newTemporaryDirectory(target);
         try {
             ModelDirectory.save(model, DType.F32, tokenizer, tmp);
             optimizer.save(tmp);
@@ -89,17 +88,10 @@ public final class CheckpointStore {
                 }
             }
             byte[] bytes = TrainerStateFile.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
-            try (FileChannel ch = FileChannel.open(tmp.resolve(STATE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(root);
+            Files.write(tmp.resolve(STATE), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            AtomicFiles.replaceDirectory(tmp, target); // forces every file, then renames into place
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             throw e;
         }
         prune();
@@ -151,8 +143,7 @@ public final class CheckpointStore {
             if (files == null || !files.isObject() || files.size() == 0) {
                 return STATE + " lists no files";
             }
-            for (var it = files.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (var e : files.properties()) {
                 Path f = dir.resolve(e.getKey());
                 if (!Files.isRegularFile(f)) {
                     return "missing " + e.getKey();
@@ -174,7 +165,7 @@ public final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
-            deleteTree(all.get(i));
+            AtomicFiles.deleteTree(all.get(i));
         }
     }
 
@@ -189,28 +180,4 @@ public final class CheckpointStore {
         return c.getValue();
     }
 
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not every file system can fsync a directory; the rename itself is atomic
-        }
-    }
-
-    /**
-     * Deletes a directory tree (a run directory that never got a checkpoint, a damaged checkpoint).
-     *
-     * @param p the file or directory; nothing happens when it does not exist
-     * @throws IOException on a delete error
-     */
-    public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

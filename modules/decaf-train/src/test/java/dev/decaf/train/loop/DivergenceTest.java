@@ -10,7 +10,7 @@ import dev.decaf.core.schedule.Schedule;
 import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.finetune.AdamFamilyState;
+import dev.decaf.train.AdamFamilyState;
 import dev.decaf.train.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -20,7 +20,7 @@ import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.finetune.AdamFamilyState;
+import dev.decaf.train.AdamFamilyState;
 import dev.decaf.train.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

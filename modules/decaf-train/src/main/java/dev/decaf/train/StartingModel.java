@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.config.ModelConfig;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param source the recipe's model path (a directory or a config file)
  * @param fromConfig whether the recipe names a config rather than a model directory
  */
-public record StartingModel(DecoderModel model, DType dtype, Path source, boolean fromConfig) {
+record StartingModel(DecoderModel model, DType dtype, Path source, boolean fromConfig) {
 
     /**
      * Loads or initialises the model. Loading initialises parameters too, which draws from the
@@ -35,7 +35,7 @@ public record StartingModel(DecoderModel model, DType dtype, Path source, boolea
      * @return the model
      * @throws IOException on a read error of a checkpoint
      */
-    public static StartingModel load(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager)
+    static StartingModel load(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager)
             throws IOException {
         Path modelPath = recipe.model().path();
         if (recipe.model().isBuiltin() || modelPath == null) {

@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.config.ModelConfig;
@@ -11,7 +11,6 @@ import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
-import dev.decaf.train.OptimizerFactory;
 import dev.decaf.train.checkpoint.CheckpointStore;
 import dev.decaf.train.loop.TrainingSettings;
 import dev.decaf.train.recipe.Recipe;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * checked against each other, then the start-up summary on the console. Bad input is an {@link
  * IllegalArgumentException} naming it.
  */
-public final class FinetuneSetup {
+final class FinetuneSetup {
 
     private FinetuneSetup() {}
 
@@ -40,7 +39,7 @@ public final class FinetuneSetup {
      * @return the prepared run (close it)
      * @throws IOException on an I/O error
      */
-    public static PreparedRun prepare(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager,
+    static PreparedRun prepare(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager,
             PrintStream console) throws IOException {
         Path out = recipe.out();
         DataFiles files = DataFiles.of(recipe, out);
@@ -69,7 +68,7 @@ public final class FinetuneSetup {
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
             AdamFamily opt = OptimizerFactory.build(recipe.optimizer().name().recipeName(), ScheduleTracker.of(schedule),
                     recipe.optimizer().beta1(), recipe.optimizer().beta2(), recipe.optimizer().eps(),
-                    recipe.optimizer().weightDecay(), RecipeGroups.of(recipe, model));
+                    recipe.optimizer().weightDecay(), Finetune.groups(recipe, model));
             if (from.isPresent()) {
                 opt.loadState(from.get().directory(), manager);
             }

@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;
@@ -14,7 +14,7 @@ import java.util.Locale;
  * The closing report of a completed fine-tune: validation loss and task score before and after,
  * samples from the prompts of the recipe (or the task's first three), and where the outputs are.
  */
-public final class FinalReport {
+final class FinalReport {
 
     private FinalReport() {}
 
@@ -31,7 +31,7 @@ public final class FinalReport {
      * @param generator generation with the final model
      * @param out the run directory
      */
-    public static void print(PrintStream console, Recipe recipe, double valBefore, double valAfter, TaskScore task,
+    static void print(PrintStream console, Recipe recipe, double valBefore, double valAfter, TaskScore task,
             double taskBefore, double taskAfter, Generator generator, Path out) {
         console.println();
         if (!Double.isNaN(valAfter)) {

@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.core.schedule.Schedule;
@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * @param task the task to score, or null
  * @param generator greedy/sampled generation with the model, for the task and samples
  */
-public record PreparedRun(DecoderModel model, DType dtype, Path tokenizerFile, TextTokenizer tokenizer, LmDataset data,
+record PreparedRun(DecoderModel model, DType dtype, Path tokenizerFile, TextTokenizer tokenizer, LmDataset data,
         Schedule schedule, AdamFamily optimizer, TrainingSettings settings, TaskScore task, Generator generator)
         implements AutoCloseable {
 

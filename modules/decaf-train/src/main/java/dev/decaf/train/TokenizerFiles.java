@@ -1,14 +1,12 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.core.config.ModelConfig;
+import dev.decaf.text.data.DataException;
+import dev.decaf.text.data.JsonLines;
 import dev.decaf.text.tokenizer.BpeTrainer;
 import dev.decaf.train.recipe.Recipe;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,7 @@ import java.util.Locale;
  * made from a config — a byte-level BPE tokenizer of the model's vocabulary size trained on the
  * training data into {@code OUT/tokenizer/} (kept, so a restarted run reuses it).
  */
-public final class TokenizerFiles {
+final class TokenizerFiles {
 
     private TokenizerFiles() {}
 
@@ -35,7 +33,7 @@ public final class TokenizerFiles {
      * @return the tokenizer.json
      * @throws IOException on a read or write error
      */
-    public static Path resolve(Recipe recipe, StartingModel model, Path trainFile, Path out, PrintStream console)
+    static Path resolve(Recipe recipe, StartingModel model, Path trainFile, Path out, PrintStream console)
             throws IOException {
         if (recipe.tokenizer() != null && recipe.tokenizer().path() != null) {
             Path t = recipe.tokenizer().path();
@@ -62,30 +60,19 @@ public final class TokenizerFiles {
         return r.write(dir);
     }
 
-    /** The text fields of a JSON-lines file, for training a tokenizer on it. */
+    /** The text fields of a JSON-lines file, for training a tokenizer on it; a bad line is bad input. */
     private static List<String> texts(Path jsonl) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
-            int number = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = json.readTree(line);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(jsonl + ":" + number + ": not valid JSON ("
-                            + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
-                }
+        try {
+            JsonLines.read(jsonl, (line, n) -> {
                 for (String f : new String[] {"text", "prompt", "completion"}) {
                     if (n.hasNonNull(f)) {
                         out.add(n.get(f).asText());
                     }
                 }
-            }
+            });
+        } catch (DataException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         return out;
     }

@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.train.recipe.Recipe;
@@ -14,7 +14,7 @@ import java.util.List;
  * @param train the training file
  * @param validation the validation file, or null (then a fraction may be held out of train)
  */
-public record DataFiles(Path train, Path validation) {
+record DataFiles(Path train, Path validation) {
 
     /**
      * Resolves (and for built-in data writes) a recipe's data files.
@@ -24,7 +24,7 @@ public record DataFiles(Path train, Path validation) {
      * @return the files
      * @throws IOException when built-in data cannot be written
      */
-    public static DataFiles of(Recipe recipe, Path out) throws IOException {
+    static DataFiles of(Recipe recipe, Path out) throws IOException {
         Path trainFile;
         Path validationFile = null;
         if (recipe.data().train().isBuiltin()) {

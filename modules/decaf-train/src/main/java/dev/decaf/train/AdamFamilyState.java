@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import dev.decaf.core.groups.GroupPlan;
 import dev.decaf.djl.optim.AdamFamily;

@@ -1,4 +1,4 @@
-package dev.decaf.train.finetune;
+package dev.decaf.train;
 
 import dev.decaf.models.infer.Generator;
 import dev.decaf.text.data.builtin.TaskMetric;
@@ -12,10 +12,10 @@ import java.util.List;
  * A recipe's {@code task}: the exact match of greedy answers to the first {@value #EXAMPLES}
  * prompts of the prompt/completion validation file, measured before and after fine-tuning.
  */
-public final class TaskScore {
+final class TaskScore {
 
     /** How many validation prompts are scored. */
-    public static final int EXAMPLES = 100;
+    static final int EXAMPLES = 100;
 
     private static final int MAX_ANSWER_TOKENS = 24;
 
@@ -35,7 +35,7 @@ public final class TaskScore {
      * @return the task, or null when the recipe has none
      * @throws IOException on a read error
      */
-    public static TaskScore of(Recipe recipe, Path validationFile) throws IOException {
+    static TaskScore of(Recipe recipe, Path validationFile) throws IOException {
         if (recipe.task() == null) {
             return null;
         }
