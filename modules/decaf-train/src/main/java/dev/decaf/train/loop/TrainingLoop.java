@@ -15,7 +15,6 @@ import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.Scalars;
 import dev.decaf.text.data.Batch;
-import dev.decaf.text.data.BatchIterator;
 import dev.decaf.text.data.DataSplit;
 import dev.decaf.train.metrics.GroupUpdate;
 import dev.decaf.train.metrics.ProcessMemory;
@@ -103,70 +102,73 @@ public final class TrainingLoop {
      * @throws DivergedException when the {@link NonFiniteGuard} stops the run
      */
     public TrainingResult run(TrainerState start) throws IOException {
-        TrainerState st = start;
-        int epoch = st.epoch();
-        BatchIterator it = train.batches(epoch, settings.batchSize(), (int) st.position());
+        EpochCursor batches = new EpochCursor(train, settings.batchSize(), start.epoch(), start.position());
         double initialVal = validation.compute();
-        for (TrainingCallback c : callbacks) {
-            c.onTrainBegin(st, initialVal);
-        }
+        fire(c -> c.onTrainBegin(start, initialVal));
+        TrainerState st = start;
         while (st.step() < settings.steps() && !stop.isRequested()) {
-            long step = st.step() + 1;
-            long t0 = System.nanoTime();
-            double lossSum = 0;
-            long tokens = 0;
-            for (int micro = 0; micro < settings.gradAccum(); micro++) {
-                if (!it.hasNext()) {
-                    epoch++;
-                    it = train.batches(epoch, settings.batchSize());
-                }
-                Batch b = it.next();
-                tokens += (long) b.size() * b.width();
-                lossSum += forwardBackward(b, step, micro) / settings.gradAccum();
-            }
-            double norm = settings.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(model, settings.clipNorm())
-                    : GradientClipping.globalNorm(model);
-            int bad = st.badSteps();
-            long skipped = st.skippedSteps();
-            NonFiniteGuard.Cause cause = NonFiniteGuard.check(lossSum, norm);
-            Map<String, GroupUpdate> groups = Map.of();
-            if (cause != null) {
-                zeroGradients();
-                bad++;
-                skipped++;
-                for (TrainingCallback c : callbacks) {
-                    c.onStepSkipped(step, cause, bad);
-                }
-                guard.checkLimit(step, bad);
-            } else {
-                bad = 0;
-                Map<String, double[]> before = settings.isLogStep(step) ? probe.before() : null;
-                update();
-                if (before != null) {
-                    groups = probe.after(before);
-                }
-            }
-            if (!it.hasNext()) {
-                epoch++;
-                it = train.batches(epoch, settings.batchSize());
-            }
-            st = new TrainerState(step, epoch, it.position(), st.seed(), bad, skipped, st.tokens() + tokens,
-                    st.recipeHash());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double lr = schedule.lr(Math.max(1, optimizerState.step(firstTrainable)));
-            double memory = ProcessMemory.residentMegabytes();
-            double val = settings.isEvalStep(step) ? validation.compute() : Double.NaN;
-            StepMetrics row = new StepMetrics(step, cause != null, groups, lossSum, lr, norm, tokens / seconds, memory, val);
-            for (TrainingCallback c : callbacks) {
-                c.onStepEnd(row, st);
-            }
+            st = step(st, batches);
         }
+        TrainerState end = st;
         double finalVal = validation.compute();
         boolean stopped = stop.isRequested();
-        for (TrainingCallback c : callbacks) {
-            c.onTrainEnd(st, finalVal, stopped);
+        fire(c -> c.onTrainEnd(end, finalVal, stopped));
+        return new TrainingResult(end, initialVal, finalVal, stopped);
+    }
+
+    /** One optimizer step after {@code st}: micro-batches, clip, guard, update, metrics; returns the state after it. */
+    private TrainerState step(TrainerState st, EpochCursor batches) throws IOException {
+        long step = st.step() + 1;
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        long tokens = 0;
+        for (int micro = 0; micro < settings.gradAccum(); micro++) {
+            Batch b = batches.next();
+            tokens += (long) b.size() * b.width();
+            lossSum += forwardBackward(b, step, micro) / settings.gradAccum();
         }
-        return new TrainingResult(st, initialVal, finalVal, stopped);
+        double norm = settings.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(model, settings.clipNorm())
+                : GradientClipping.globalNorm(model);
+        int bad = st.badSteps();
+        long skipped = st.skippedSteps();
+        NonFiniteGuard.Cause cause = NonFiniteGuard.check(lossSum, norm);
+        Map<String, GroupUpdate> groups = Map.of();
+        if (cause != null) {
+            zeroGradients();
+            int inARow = ++bad;
+            skipped++;
+            fire(c -> c.onStepSkipped(step, cause, inARow));
+            guard.checkLimit(step, bad);
+        } else {
+            bad = 0;
+            Map<String, double[]> before = settings.isLogStep(step) ? probe.before() : null;
+            update();
+            if (before != null) {
+                groups = probe.after(before);
+            }
+        }
+        batches.rollOver();
+        TrainerState next = new TrainerState(step, batches.epoch(), batches.position(), st.seed(), bad, skipped,
+                st.tokens() + tokens, st.recipeHash());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double lr = schedule.lr(Math.max(1, optimizerState.step(firstTrainable)));
+        double memory = ProcessMemory.residentMegabytes();
+        double val = settings.isEvalStep(step) ? validation.compute() : Double.NaN;
+        StepMetrics row = new StepMetrics(step, cause != null, groups, lossSum, lr, norm, tokens / seconds, memory, val);
+        fire(c -> c.onStepEnd(row, next));
+        return next;
+    }
+
+    /** One event, delivered to every callback in order. */
+    @FunctionalInterface
+    private interface Event {
+        void deliver(TrainingCallback callback) throws IOException;
+    }
+
+    private void fire(Event event) throws IOException {
+        for (TrainingCallback c : callbacks) {
+            event.deliver(c);
+        }
     }
 
     /** The dropout seed of a micro-batch: a function of (seed, step, micro-batch) only, so exact after a resume. */
