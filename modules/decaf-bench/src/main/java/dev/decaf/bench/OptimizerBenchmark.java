@@ -88,7 +88,7 @@ public final class OptimizerBenchmark {
                     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             String kernel = impl == OptimizerStep.Impl.DJL ? "libtorch ops"
                     : (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "vector" : "scalar")
-                            + " x" + dev.decaf.djl.optim.kernel.ParallelRange.threads();
+                            + " x" + dev.decaf.djl.optim.kernel.ParallelRange.defaultThreads();
             return new Result(impl, set, MallocHint.isTuned(), median, sorted[0], sorted.length, kernel);
         }
     }

@@ -63,9 +63,12 @@ public abstract class OptimizerStep implements AutoCloseable {
      */
     public static OptimizerStep create(Impl impl, ParameterSet set) {
         return switch (impl) {
-            case DECAF -> new Engines(set, AdamW.builder().optWeightDecays(0.01f).build());
+            case DECAF -> {
+                AdamW decaf = AdamW.builder().optWeightDecays(0.01f).build();
+                yield new Engines(set, decaf, decaf::close);
+            }
             case DJL -> new Engines(set,
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(0.01f).build());
+                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(0.01f).build(), () -> {});
             case FLOOR -> new Floor(set);
         };
     }
@@ -80,11 +83,13 @@ public abstract class OptimizerStep implements AutoCloseable {
     static final class Engines extends OptimizerStep {
         private final NDManager manager = NDManager.newBaseManager();
         private final Optimizer optimizer;
+        private final Runnable closeOptimizer;
         private final List<NDArray> weights = new ArrayList<>();
         private final List<NDArray> grads = new ArrayList<>();
 
-        Engines(ParameterSet set, Optimizer optimizer) {
+        Engines(ParameterSet set, Optimizer optimizer, Runnable closeOptimizer) {
             this.optimizer = optimizer;
+            this.closeOptimizer = closeOptimizer;
             manager.getEngine().setRandomSeed(1);
             for (ParameterSet.Tensor t : set.tensors()) {
                 NDArray w = manager.randomUniform(-0.05f, 0.05f, new Shape(t.shape()));
@@ -109,6 +114,7 @@ public abstract class OptimizerStep implements AutoCloseable {
 
         @Override
         public void close() {
+            closeOptimizer.run();
             manager.close();
         }
     }
@@ -117,6 +123,7 @@ public abstract class OptimizerStep implements AutoCloseable {
     static final class Floor extends OptimizerStep {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private final List<float[][]> tensors = new ArrayList<>();
+        private final ParallelRange threads = ParallelRange.create("decaf-floor-kernel", ParallelRange.defaultThreads());
         private long t;
 
         Floor(ParameterSet set) {
@@ -150,7 +157,7 @@ public abstract class OptimizerStep implements AutoCloseable {
                 float[] m = a[2];
                 float[] v = a[3];
                 float[] z = a[4];
-                ParallelRange.run(p.length, (from, to) -> {
+                threads.run(p.length, (from, to) -> {
                     int i = from;
                     int upper = from + (to - from) / S.length() * S.length();
                     FloatVector zero = FloatVector.zero(S);
@@ -177,6 +184,7 @@ public abstract class OptimizerStep implements AutoCloseable {
         @Override
         public void close() {
             tensors.clear();
+            threads.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.decaf.cli;
 import dev.decaf.train.recipe.Problem;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
+import dev.decaf.train.recipe.RecipeKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,13 +22,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code decaf recipes}: list the shipped fine-tuning recipes (every {@code *.yaml} in {@code
- * recipes/} under the current working directory), print one, or validate a recipe with overrides
- * (every problem, with its line, before any work starts).
+ * recipes/} under the current working directory), print one, list every recipe key (from the
+ * recipe schema), or validate a recipe with overrides (every problem, with its line, before any
+ * work starts).
  */
 @Command(name = "recipes", mixinStandardHelpOptions = true,
-        description = "List, show and validate fine-tuning recipes (YAML).",
-        subcommands = {RecipesCommand.ListRecipes.class, RecipesCommand.Show.class, RecipesCommand.Validate.class},
-        footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes show gpt2-tiny",
+        description = "List, show and validate fine-tuning recipes (YAML), and list their keys.",
+        subcommands = {RecipesCommand.ListRecipes.class, RecipesCommand.Show.class, RecipesCommand.Keys.class,
+            RecipesCommand.Validate.class},
+        footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes show gpt2-tiny", "  ./decaf recipes keys train",
             "  ./decaf recipes validate gpt2-tiny --set train.steps=100 --resolved"})
 final class RecipesCommand implements Runnable {
 
@@ -142,6 +145,33 @@ final class RecipesCommand implements Runnable {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             PrintWriter out = spec.commandLine().getOut();
             out.print(text.endsWith("\n") || text.isEmpty() ? text : text + "\n");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code decaf recipes keys [KEY]}. */
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = {"List every recipe key with its type, default, allowed values and meaning",
+                "(generated from the recipe schema that parsing and the resolved recipe use)."},
+            footer = {"", "Examples:", "  ./decaf recipes keys", "  ./decaf recipes keys optimizer.groups"})
+    static final class Keys implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "KEY",
+                description = "Only this key and the keys under it (e.g. train, optimizer.groups).")
+        String prefix;
+
+        @Override
+        public Integer call() {
+            List<RecipeKeys.Row> rows = prefix == null ? RecipeKeys.rows() : RecipeKeys.under(prefix);
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException("no recipe key '" + prefix + "' (see: decaf recipes keys)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(RecipeKeys.table(rows));
             out.flush();
             return 0;
         }

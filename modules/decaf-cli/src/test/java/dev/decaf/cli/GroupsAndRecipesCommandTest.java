@@ -3,6 +3,7 @@ package dev.decaf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.decaf.train.recipe.RecipeKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -57,5 +58,28 @@ class GroupsAndRecipesCommandTest {
         assertTrue(v.err().contains("bad.yaml:1: model: no such file or directory"), v.err());
         assertTrue(v.err().contains("bad.yaml:5: optimizer.name:"), v.err());
         assertTrue(v.err().contains("bad.yaml:6: optimizer.lr:"), v.err());
+    }
+
+    @Test
+    void recipesKeysListsEveryKeyWithItsDefault() {
+        DecafCliTest.Run all = DecafCliTest.run("recipes", "keys");
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().startsWith("KEY "), all.out());
+        for (RecipeKeys.Row row : RecipeKeys.rows()) {
+            assertTrue(all.out().lines().anyMatch(l -> l.startsWith(row.path() + " ") && l.contains(" " + row.defaultValue())
+                    && l.endsWith(row.doc())), row.path() + ":\n" + all.out());
+        }
+        assertTrue(all.out().lines().anyMatch(l -> l.matches("train\\.batch_size\\s+integer\\s+8\\s+>= 1\\s+sequences.*")),
+                all.out());
+
+        DecafCliTest.Run train = DecafCliTest.run("recipes", "keys", "train");
+        assertEquals(0, train.code(), train.err());
+        assertEquals(1 + 1 + 13, train.out().lines().count(), train.out()); // header, the section, its 13 keys
+        DecafCliTest.Run groups = DecafCliTest.run("recipes", "keys", "optimizer.groups");
+        assertTrue(groups.out().contains("optimizer.groups[].match.ndim_at_least"), groups.out());
+
+        DecafCliTest.Run none = DecafCliTest.run("recipes", "keys", "trian");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no recipe key 'trian'"), none.err());
     }
 }

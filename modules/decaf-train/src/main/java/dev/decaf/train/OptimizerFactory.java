@@ -1,21 +1,20 @@
 package dev.decaf.train;
 
-import dev.decaf.djl.optim.AdamC;
 import dev.decaf.djl.optim.AdamFamily;
-import dev.decaf.djl.optim.AdamL2;
-import dev.decaf.djl.optim.AdamS;
-import dev.decaf.djl.optim.AdamW;
 import dev.decaf.djl.optim.OptimizerRegistry;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
 import java.util.List;
-import java.util.Locale;
 
-/** Builds the optimizer a recipe names: {@code adamw}, {@code adamc}, {@code adam-l2} or {@code adams}. */
+/**
+ * Builds the optimizer a recipe names, through {@link OptimizerRegistry}: a recipe's optimizer
+ * section as builder options. Callers may as well use the registry directly:
+ * {@code OptimizerRegistry.build(name, b -> b.optLearningRateTracker(...)...)}.
+ */
 public final class OptimizerFactory {
 
-    /** The names recipes accept. */
-    public static final List<String> NAMES = List.of("adamw", "adamc", "adam-l2", "adams");
+    /** The names recipes accept: {@link OptimizerRegistry#names()}. */
+    public static final List<String> NAMES = OptimizerRegistry.names();
 
     private OptimizerFactory() {}
 
@@ -29,20 +28,12 @@ public final class OptimizerFactory {
      * @param eps ε
      * @param weightDecay λ for groups that do not set their own
      * @param groups the parameter groups
-     * @return the optimizer
+     * @return the optimizer (close it at the end of the run to release its kernel threads)
      */
     public static AdamFamily build(String name, ScheduleTracker tracker, double beta1, double beta2, double eps,
             double weightDecay, ParamGroups groups) {
-        AdamFamily.BaseBuilder<?> b = OptimizerRegistry.builder(name);
-        b.optLearningRateTracker(tracker).optBeta1((float) beta1).optBeta2((float) beta2).optEpsilon((float) eps)
-                .optWeightDecays((float) weightDecay).optParamGroups(groups);
-        if (b instanceof AdamW.Builder w) {
-            return w.build();
-        } else if (b instanceof AdamC.Builder c) {
-            return c.build();
-        } else if (b instanceof AdamL2.Builder l) {
-            return l.build();
-        }
-        return ((AdamS.Builder) b).build();
+        return OptimizerRegistry.build(name, b -> b.optLearningRateTracker(tracker).optBeta1((float) beta1)
+                .optBeta2((float) beta2).optEpsilon((float) eps).optWeightDecays((float) weightDecay)
+                .optParamGroups(groups));
     }
 }

@@ -22,7 +22,7 @@ import dev.decaf.core.decay.DecayRule;
 public final class AdamC extends AdamFamily {
 
     private AdamC(Builder builder) {
-        super(builder, DecayRule.CORRECTED);
+        super(builder);
     }
 
     /** Returns a builder (defaults as {@link AdamW}: γ = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 1e-2). */
@@ -34,7 +34,7 @@ public final class AdamC extends AdamFamily {
     public static final class Builder extends BaseBuilder<Builder> {
 
         Builder() {
-            super(0.01f);
+            super(0.01f, DecayRule.CORRECTED);
         }
 
         @Override
@@ -43,6 +43,7 @@ public final class AdamC extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamC build() {
             return new AdamC(this);
         }

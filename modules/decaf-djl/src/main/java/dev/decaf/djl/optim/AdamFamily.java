@@ -1,6 +1,7 @@
 package dev.decaf.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import dev.decaf.core.decay.DecayRule;
@@ -11,16 +12,12 @@ import dev.decaf.djl.optim.kernel.AdamCoefficients;
 import dev.decaf.djl.optim.kernel.AdamKernel;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * 1. gradient    g ← clip(s·g) + c·θ          rescale, element clip, coupled L2 (rule {@code l2})
- * 2. decay       θ ← θ·(1 − shrink)            the group's {@link DecayRule}
+ * 2. decay       θ ← θ·(1 − shrink)            the group's {@link DecayRule} ({@link DecayStage})
  * 3. moments     t ← t + 1 ; m ← β1·m + (1−β1)·g ; v ← β2·v + (1−β2)·g²
  * 4. scaled step θ ← θ − (γ_t/(1−β1^t)) · m / (√v/√(1−β2^t) + ε)     ε added after bias correction
  * </pre>
@@ -46,139 +43,106 @@ import org.slf4j.LoggerFactory;
  * zeroed in place, as DJL's PyTorch optimizers do.
  *
  * <p>Speed: for contiguous float32 CPU tensors the four stages run as one fused pass over
- * zero-copy views of θ, g, m and v ({@link AdamKernel}), split across threads, with no tensor
- * allocated; other tensors (GPU) take an in-place tensor-op fallback.
+ * zero-copy views of θ, g, m and v ({@link AdamKernel}), split across the optimizer's own kernel
+ * threads ({@link BaseBuilder#optKernelThreads(int)}), with no tensor allocated; other tensors
+ * (GPU) take an in-place tensor-op fallback.
  *
  * <p>Rules that need v̄, the mean of v̂ over all parameters ({@link DecayRule#STABLE}, AdamS),
  * run in two phases: each {@code update} call advances the moments and zeroes the gradient; when
  * the last trainable parameter of the block has been seen, every parameter moves with the now
  * known v̄. Through DJL's {@code Trainer.step()} this is exact; code that updates only some
  * parameters calls {@link #finishStep()} itself.
+ *
+ * <p>Threads: the public methods synchronize on the optimizer, so one optimizer may be called
+ * from several threads, one call at a time. Two optimizers share nothing: each has its own state,
+ * groups and kernel threads (unless given the same pool with {@link
+ * BaseBuilder#optKernelThreads(ParallelRange)}), so they step in parallel without waiting for each
+ * other. {@link #close()} releases the kernel threads; they are daemons, so an optimizer that is
+ * never closed does not keep the JVM alive.
+ *
+ * <p>The parts: {@link AdamSettings} (validated hyper-parameters), {@link GroupBinding} (id →
+ * name → group), {@link ParamStateStore} (t, m, v per parameter name), {@link DecayStage},
+ * {@link StepExecutor} (vector kernel, scalar kernel or tensor ops), {@link TwoPhaseStep} (AdamS)
+ * and {@link OptimizerStateArrays} (the NDArray side of decaf-core's state files).
  */
-public abstract class AdamFamily extends Optimizer {
+public abstract class AdamFamily extends Optimizer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdamFamily.class);
 
-    private final ParameterTracker learningRateTracker;
-    private final double beta1;
-    private final double beta2;
-    private final double eps;
-    private final double defaultWeightDecay;
-    private final DecayRule defaultRule;
+    /** Numbers each optimizer's kernel threads, so a thread dump tells two optimizers apart. */
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final AdamSettings settings;
     private final ParamGroups paramGroups;
-    private final double maxLearningRate;
-    private final int beginNumUpdate;
-    private final AdamKernel kernel;
-    private final boolean fused;
-    private final boolean tensorOpsOnly;
+    private final StepExecutor executor;
+    private final boolean ownsThreads;
+    private final ParamStateStore store = new ParamStateStore();
 
-    private Binding binding;
-    private final Map<String, ParamState> states = new LinkedHashMap<>();
-    private final Map<String, ParamState> byId = new HashMap<>();
-    private final Map<String, ParamState> loaded = new HashMap<>();
-    private final List<Pending> pending = new ArrayList<>();
-    private double pendingSumVHat;
-    private long pendingCount;
+    /** Resolved at the first update (or {@link #groupPlan()}), when the block has its shapes. */
+    private GroupBinding binding;
+    /** Non-null once bound when some group's rule waits for v̄. */
+    private TwoPhaseStep twoPhase;
     private boolean warnedPartialStep;
+    private boolean closed;
 
-    /** The resolved groups and id → name map, fixed at the first update. */
-    private record Binding(GroupPlan plan, Map<String, String> idToName, int trainable, boolean twoPhase) {}
-
-    /** A parameter whose moments are updated but whose weights wait for v̄. */
-    private record Pending(ParamState state, NDArray weight, AdamCoefficients coefficients, double lr, double maxLr) {}
-
-    protected AdamFamily(BaseBuilder<?> b, DecayRule defaultRule) {
+    /**
+     * Builds the optimizer from its builder.
+     *
+     * @param b the builder (its constructor names the member's decay rule)
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    protected AdamFamily(BaseBuilder<?> b) {
         super(b);
-        this.learningRateTracker = b.learningRateTracker;
-        this.beta1 = exact(b.beta1);
-        this.beta2 = exact(b.beta2);
-        this.eps = exact(b.epsilon);
-        this.defaultWeightDecay = exact(b.weightDecay);
-        this.defaultRule = b.decayRule != null ? b.decayRule : defaultRule;
+        this.settings = AdamSettings.of(b);
         this.paramGroups = b.paramGroups;
-        this.beginNumUpdate = b.beginNumUpdate;
-        this.kernel = b.fused ? AdamKernel.best() : AdamKernel.scalar();
-        this.fused = b.fused;
-        this.tensorOpsOnly = b.tensorOpsOnly;
-        double peak = b.maxLearningRate;
-        if (Double.isNaN(peak) && learningRateTracker instanceof ScheduleTracker st) {
-            peak = st.peak();
-        }
-        this.maxLearningRate = peak;
-        validate(b);
+        this.ownsThreads = b.kernelPool == null;
+        ParallelRange threads = ownsThreads
+                ? ParallelRange.create("decaf-" + getClass().getSimpleName().toLowerCase(Locale.ROOT) + "-"
+                        + INSTANCES.incrementAndGet() + "-kernel", b.kernelThreads)
+                : b.kernelPool;
+        this.executor = new StepExecutor(b.fused, threads, b.tensorOpsOnly);
         MallocHint.checkOnce();
-    }
-
-    /** The user passes floats (DJL style); read them as the decimal the user wrote, as Python does. */
-    private static double exact(float f) {
-        return Double.parseDouble(Float.toString(f));
-    }
-
-    private void validate(BaseBuilder<?> b) {
-        checkUnit("beta1", b.beta1);
-        checkUnit("beta2", b.beta2);
-        if (!(b.epsilon > 0) || Float.isInfinite(b.epsilon)) {
-            throw new IllegalArgumentException("epsilon must be finite and > 0, got " + b.epsilon);
-        }
-        if (!(b.weightDecay >= 0) || Float.isInfinite(b.weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + b.weightDecay);
-        }
-        if (!Double.isNaN(b.maxLearningRate) && (!(b.maxLearningRate > 0) || Double.isInfinite(b.maxLearningRate))) {
-            throw new IllegalArgumentException("max learning rate must be finite and > 0, got " + b.maxLearningRate);
-        }
-        checkLearningRate(learningRate("(validation)", 1 + beginNumUpdate), "(first step)", 1 + beginNumUpdate);
-        if (defaultRule.needsMeanSecondMoment() && paramGroups == null) {
-            throw new IllegalArgumentException("the '" + defaultRule + "' decay rule needs every parameter:"
-                    + " pass optParamGroups(ParamGroups.standard(block))");
-        }
-        if (needsPeak(defaultRule) && Double.isNaN(maxLearningRate) && defaultWeightDecay != 0) {
-            throw missingPeak(defaultRule);
-        }
-    }
-
-    private static void checkUnit(String name, float beta) {
-        if (!(beta >= 0 && beta < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), got " + beta);
-        }
-    }
-
-    private static boolean needsPeak(DecayRule r) {
-        return r == DecayRule.CORRECTED || r == DecayRule.INDEPENDENT;
-    }
-
-    private IllegalArgumentException missingPeak(DecayRule r) {
-        return new IllegalArgumentException("the '" + r + "' decay rule needs the schedule's peak learning rate:"
-                + " use a ScheduleTracker or optMaxLearningRate(peak) (tracker: " + learningRateTracker + ")");
     }
 
     /** Returns the default decay rule of this optimizer (the stage that tells AdamW from AdamC). */
     public DecayRule decayRule() {
-        return defaultRule;
+        return settings.decayRule();
     }
 
     /** Returns λ for groups that do not set their own. */
     public double weightDecay() {
-        return defaultWeightDecay;
+        return settings.weightDecay();
     }
 
     /** Returns β1. */
     public double beta1() {
-        return beta1;
+        return settings.beta1();
     }
 
     /** Returns β2. */
     public double beta2() {
-        return beta2;
+        return settings.beta2();
     }
 
     /** Returns ε. */
     public double epsilon() {
-        return eps;
+        return settings.eps();
     }
 
     /** Returns γ_max (NaN when unknown). */
     public double maxLearningRate() {
-        return maxLearningRate;
+        return settings.maxLearningRate();
+    }
+
+    /**
+     * Returns the threads this optimizer splits large tensors across, for work that belongs to
+     * the same run (e.g. {@link GradientClipping#clipGlobalNorm(ai.djl.nn.Block, double,
+     * ParallelRange)}). Owned by the optimizer unless it was given a pool: do not close it.
+     *
+     * @return the kernel threads
+     */
+    public ParallelRange kernelThreads() {
+        return executor.threads();
     }
 
     /**
@@ -192,7 +156,7 @@ public abstract class AdamFamily extends Optimizer {
             throw new IllegalStateException("this optimizer has no parameter groups: build it with"
                     + " optParamGroups(ParamGroups.standard(block))");
         }
-        return bind().plan();
+        return binding().plan();
     }
 
     /**
@@ -210,19 +174,12 @@ public abstract class AdamFamily extends Optimizer {
      * @return e.g. {@code AdamW: θ ← θ·(1 − γ_t·λ), λ=0.01; β=(0.9, 0.999) ε=1e-08; ...}
      */
     public String describe() {
-        String rule = switch (defaultRule) {
-            case DECOUPLED -> "θ ← θ·(1 − γ_t·λ)";
-            case CORRECTED -> "θ ← θ·(1 − λ·γ_t²/γ_max)";
-            case INDEPENDENT -> "θ ← θ·(1 − λ·γ_t/γ_max)";
-            case COUPLED_L2 -> "g ← g + λ·θ";
-            case STABLE -> "θ ← θ·(1 − γ_t·λ/√v̄)";
-        };
+        DecayRule rule = settings.decayRule();
+        double peak = settings.maxLearningRate();
         return String.format(Locale.ROOT, "%s: decay %s (%s), λ=%s; β=(%s, %s) ε=%s; lr %s%s; kernel %s × %d threads",
-                getClass().getSimpleName(), rule, defaultRule, defaultWeightDecay, beta1, beta2, eps,
-                learningRateTracker,
-                Double.isNaN(maxLearningRate) ? "" : ", γ_max=" + maxLearningRate,
-                fused ? "fused-" + (AdamKernel.best() == AdamKernel.scalar() ? "scalar" : "vector") : "scalar",
-                ParallelRange.threads());
+                getClass().getSimpleName(), DecayStage.formula(rule), rule, settings.weightDecay(), settings.beta1(),
+                settings.beta2(), settings.eps(), settings.learningRateTracker(),
+                Double.isNaN(peak) ? "" : ", γ_max=" + peak, executor.kernelName(), executor.threads().threads());
     }
 
     @Override
@@ -230,70 +187,25 @@ public abstract class AdamFamily extends Optimizer {
         return describe();
     }
 
-    private Binding bind() {
+    private GroupBinding binding() {
         if (binding == null) {
-            if (paramGroups == null) {
-                binding = new Binding(null, Map.of(), -1, false);
-            } else {
-                GroupPlan plan = paramGroups.plan(defaultWeightDecay, defaultRule);
-                for (GroupPlan.Group g : plan.groups()) {
-                    if (g.weightDecay() != 0 && needsPeak(g.decayRule()) && Double.isNaN(maxLearningRate)) {
-                        throw missingPeak(g.decayRule());
-                    }
-                }
-                int trainable = (int) paramGroups.block().getParameters().values().stream()
-                        .filter(p -> p.requiresGradient()).count();
-                binding = new Binding(plan, paramGroups.idToName(), trainable, plan.needsMeanSecondMoment());
-            }
+            binding = GroupBinding.bind(settings, paramGroups);
+            twoPhase = binding.twoPhase() ? new TwoPhaseStep(binding.trainable(), settings.beta2()) : null;
         }
         return binding;
     }
 
-    private ParamState state(Binding b, String parameterId, NDArray weight) {
-        ParamState st = byId.get(parameterId);
+    /** Returns a parameter's state, binding it (name, group, loaded or fresh moments) at its first update. */
+    private ParamState stateOf(String parameterId, NDArray weight) {
+        ParamState st = store.get(parameterId);
         if (st != null) {
             return st;
         }
-        String name;
-        GroupPlan.Group group;
-        if (b.plan() == null) {
-            name = parameterId;
-            group = new GroupPlan.Group(GroupPlan.DEFAULT_GROUP, defaultWeightDecay, defaultRule, 1.0, "all",
-                    List.of(ParamInfo.of(parameterId, weight.getShape().getShape())));
-        } else {
-            name = b.idToName().get(parameterId);
-            if (name == null) {
-                throw new IllegalArgumentException("parameter id " + parameterId
-                        + " is not a parameter of the block given to ParamGroups");
-            }
-            group = b.plan().groupOf(name);
-        }
-        st = loaded.remove(name);
-        if (st == null) {
-            st = new ParamState(name, group, weight.zerosLike(), weight.zerosLike(), beginNumUpdate);
-        } else {
-            st = new ParamState(name, group, st.m.toDevice(weight.getDevice(), false),
-                    st.v.toDevice(weight.getDevice(), false), st.step);
-        }
-        st.weightIsViewable = !tensorOpsOnly && TensorViews.viewable(weight)
-                && TensorViews.writesThrough(weight, weight.toByteBuffer(true));
-        states.put(name, st);
-        byId.put(parameterId, st);
-        return st;
-    }
-
-    private double learningRate(String parameterId, long step) {
-        if (learningRateTracker instanceof ScheduleTracker st) {
-            return st.schedule().lr(step);
-        }
-        return learningRateTracker.getNewValue(parameterId, Math.toIntExact(step));
-    }
-
-    private static void checkLearningRate(double lr, String param, long step) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr
-                    + " at step " + step + " for parameter " + param);
-        }
+        GroupBinding b = binding();
+        String name = b.nameOf(parameterId);
+        GroupPlan.Group group = b.groupOf(name, weight.getShape().getShape());
+        return store.bind(parameterId, name, group, b.decayOf(group), weight, settings.beginNumUpdate(),
+                executor.canView(weight));
     }
 
     /**
@@ -302,39 +214,29 @@ public abstract class AdamFamily extends Optimizer {
      * @param parameterId DJL's parameter id
      * @param weight the parameter
      * @param grad its gradient (for {@code Trainer.step()} a copy; the real one is zeroed too)
+     * @throws IllegalStateException after {@link #close()}
      */
     @Override
     public synchronized void update(String parameterId, NDArray weight, NDArray grad) {
-        Binding b = bind();
-        ParamState st = state(b, parameterId, weight);
-        if (b.twoPhase() && pending.stream().anyMatch(p -> p.state() == st)) {
+        checkOpen();
+        ParamState st = stateOf(parameterId, weight);
+        if (twoPhase != null && twoPhase.holds(st)) {
             if (!warnedPartialStep) {
                 LOG.warn("{}: parameter {} updated twice before every trainable parameter was seen;"
                         + " finishing the previous step with the parameters seen so far", getClass().getSimpleName(), st.name);
                 warnedPartialStep = true;
             }
-            finishStep();
+            twoPhase.finish(executor);
         }
         long t = ++st.step;
-        GroupPlan.Group g = st.group;
-        double lr = learningRate(parameterId, t) * g.lrScale();
-        checkLearningRate(lr, st.name, t);
-        double maxLr = maxLearningRate * g.lrScale();
-        double lambda = g.weightDecay();
-        DecayRule rule = g.decayRule();
-        double shrink = lambda == 0 || rule.needsMeanSecondMoment() ? 0 : rule.shrink(lambda, lr, maxLr, Double.NaN);
-        AdamCoefficients c = AdamCoefficients.of(t, lr, beta1, beta2, eps, shrink, rule.couplingCoefficient(lambda),
-                rescaleGrad, clipGrad);
-        if (b.twoPhase()) {
-            double sumV = moments(st, weight, grad, c);
-            pendingSumVHat += sumV / (1 - Math.pow(beta2, t));
-            pendingCount += weight.size();
-            pending.add(new Pending(st, weight, c, lr, maxLr));
-            if (pending.size() == b.trainable()) {
-                finishStep();
-            }
-        } else {
-            fusedStep(st, weight, grad, c);
+        double lr = settings.learningRate(parameterId, t) * st.group.lrScale();
+        AdamSettings.checkLearningRate(lr, st.name, t);
+        AdamCoefficients c = AdamCoefficients.of(t, lr, settings.beta1(), settings.beta2(), settings.eps(),
+                st.decay.shrink(lr), st.decay.coupling(), rescaleGrad, clipGrad);
+        if (twoPhase == null) {
+            executor.step(st, weight, grad, c);
+        } else if (twoPhase.addMoments(executor, st, weight, grad, c, lr)) {
+            twoPhase.finish(executor);
         }
     }
 
@@ -342,88 +244,14 @@ public abstract class AdamFamily extends Optimizer {
      * For two-phase rules ({@link DecayRule#STABLE}): moves every parameter whose moments were
      * updated since the last step, using v̄ over those parameters. Called automatically once every
      * trainable parameter of the block has been updated; a no-op otherwise.
+     *
+     * @throws IllegalStateException after {@link #close()} while a step is in progress
      */
     public synchronized void finishStep() {
-        if (pending.isEmpty()) {
-            return;
+        if (twoPhase != null && twoPhase.inProgress()) {
+            checkOpen();
+            twoPhase.finish(executor);
         }
-        double meanVHat = pendingSumVHat / pendingCount;
-        for (Pending p : pending) {
-            GroupPlan.Group g = p.state().group;
-            double shrink = g.weightDecay() == 0 ? 0 : g.decayRule().shrink(g.weightDecay(), p.lr(), p.maxLr(), meanVHat);
-            apply(p.state(), p.weight(), p.coefficients().withDecay(shrink));
-        }
-        pending.clear();
-        pendingSumVHat = 0;
-        pendingCount = 0;
-    }
-
-    private void fusedStep(ParamState st, NDArray weight, NDArray grad, AdamCoefficients c) {
-        boolean viewed = consumeGradient(st, weight, grad, (p, g, m, v, z, from, to) -> {
-            kernel.step(p, g, m, v, z, from, to, c);
-            return 0;
-        }) != null;
-        if (!viewed) {
-            NDArrayAdamStep.moments(weight, grad, st.m, st.v, c, false);
-            NDArrayAdamStep.apply(weight, st.m, st.v, c);
-            TensorViews.zeroGradient(weight);
-        }
-    }
-
-    private double moments(ParamState st, NDArray weight, NDArray grad, AdamCoefficients c) {
-        Double sum = consumeGradient(st, weight, grad, (p, g, m, v, z, from, to) -> kernel.moments(p, g, m, v, z, from, to, c));
-        if (sum != null) {
-            return sum;
-        }
-        double s = NDArrayAdamStep.moments(weight, grad, st.m, st.v, c, true);
-        TensorViews.zeroGradient(weight);
-        return s;
-    }
-
-    /** A kernel pass that reads the gradient, over views of θ, g, m, v and the gradient to zero. */
-    @FunctionalInterface
-    private interface GradientPass {
-        double run(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, ByteBuffer zero, int from, int to);
-    }
-
-    /**
-     * Runs a pass over zero-copy views split across threads, then makes sure the parameter's real
-     * gradient is zero: in the same pass when its view writes through (the usual case), else in
-     * place afterwards. Returns the summed pass results, or null when the tensors cannot be viewed.
-     */
-    private Double consumeGradient(ParamState st, NDArray weight, NDArray grad, GradientPass pass) {
-        if (!st.weightIsViewable || !TensorViews.viewable(grad)) {
-            return null;
-        }
-        ByteBuffer p = weight.toByteBuffer(true);
-        ByteBuffer g = grad.toByteBuffer(true);
-        ByteBuffer m = st.m.toByteBuffer(true);
-        ByteBuffer v = st.v.toByteBuffer(true);
-        try (NDArray real = weight.getGradient()) {
-            ByteBuffer z = real.toByteBuffer(true);
-            ByteBuffer zero = TensorViews.writesThrough(real, z) ? z : null;
-            double sum = ParallelRange.sum(Math.toIntExact(weight.size()), (from, to) -> pass.run(p, g, m, v, zero, from, to));
-            if (zero == null) {
-                TensorViews.zeroGradient(weight);
-            }
-            return sum;
-        }
-    }
-
-    private void apply(ParamState st, NDArray weight, AdamCoefficients c) {
-        if (st.weightIsViewable) {
-            ByteBuffer p = weight.toByteBuffer(true);
-            ByteBuffer m = st.m.toByteBuffer(true);
-            ByteBuffer v = st.v.toByteBuffer(true);
-            ParallelRange.run(Math.toIntExact(weight.size()), (from, to) -> kernel.apply(p, m, v, from, to, c));
-        } else {
-            NDArrayAdamStep.apply(weight, st.m, st.v, c);
-        }
-    }
-
-    /** Returns the state of each parameter updated so far (or loaded), by name, in update order. */
-    Map<String, ParamState> states() {
-        return Collections.unmodifiableMap(states);
     }
 
     /**
@@ -433,32 +261,27 @@ public abstract class AdamFamily extends Optimizer {
      * @return t
      */
     public synchronized long step(String paramName) {
-        ParamState st = states.get(paramName);
-        if (st == null) {
-            st = loaded.get(paramName);
-        }
-        return st == null ? beginNumUpdate : st.step;
+        return store.step(paramName, settings.beginNumUpdate());
     }
 
     /**
      * Writes the optimizer state to {@code dir/optimizer.safetensors} (moments keyed {@code
      * NAME.exp_avg}, {@code NAME.exp_avg_sq}) and {@code dir/optimizer.json} (steps, groups,
-     * hyper-parameters), each written to a temporary file and renamed into place.
+     * hyper-parameters), each written to a temporary file and renamed into place. The format is
+     * decaf-core's {@link dev.decaf.core.state.OptimizerStateFormat}.
      *
      * @param dir the directory (created if missing)
      * @throws IOException on a write error
      */
     public synchronized void saveState(Path dir) throws IOException {
-        if (!pending.isEmpty()) {
+        if (twoPhase != null && twoPhase.inProgress()) {
             throw new IllegalStateException("a two-phase step is in progress: call finishStep() before saving");
         }
-        if (paramGroups == null && !states.isEmpty()) {
+        if (paramGroups == null && !store.noneBound()) {
             throw new IllegalStateException("optimizer state is keyed by parameter name: build the optimizer with"
                     + " optParamGroups(ParamGroups.standard(block)) to save it");
         }
-        Map<String, ParamState> all = new LinkedHashMap<>(states);
-        loaded.forEach(all::putIfAbsent);
-        OptimizerStateFiles.save(dir, this, all);
+        OptimizerStateArrays.save(dir, getClass().getSimpleName(), settings, store.all());
     }
 
     /**
@@ -471,9 +294,9 @@ public abstract class AdamFamily extends Optimizer {
      *     the parameter's device (use the model's manager)
      * @throws IOException when the files are missing, truncated or do not fit this model
      */
-    public synchronized void loadState(Path dir, ai.djl.ndarray.NDManager manager) throws IOException {
+    public synchronized void loadState(Path dir, NDManager manager) throws IOException {
         Objects.requireNonNull(manager, "manager");
-        if (!states.isEmpty()) {
+        if (!store.noneBound()) {
             throw new IllegalStateException("loadState must be called before the first update");
         }
         Map<String, long[]> expected = new LinkedHashMap<>();
@@ -482,11 +305,28 @@ public abstract class AdamFamily extends Optimizer {
                 expected.put(p.name(), p.shape());
             }
         }
-        Map<String, OptimizerStateFiles.Loaded> read = OptimizerStateFiles.load(dir, this, expected, manager);
+        Map<String, OptimizerStateArrays.Loaded> read = OptimizerStateArrays.load(dir, expected, manager);
         GroupPlan plan = paramGroups == null ? null : groupPlan();
-        for (var e : read.entrySet()) {
-            GroupPlan.Group group = plan == null ? null : plan.groupOf(e.getKey());
-            loaded.put(e.getKey(), new ParamState(e.getKey(), group, e.getValue().m(), e.getValue().v(), e.getValue().step()));
+        read.forEach((name, l) -> store.restore(name, plan == null ? null : plan.groupOf(name), l.m(), l.v(), l.step()));
+    }
+
+    /**
+     * Releases the kernel threads (when the optimizer owns them). Later updates throw; the state
+     * stays readable and can still be saved. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            if (ownsThreads) {
+                executor.threads().close();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is closed");
         }
     }
 
@@ -495,23 +335,33 @@ public abstract class AdamFamily extends Optimizer {
      *
      * @param <T> the concrete builder
      */
-    @SuppressWarnings("rawtypes")
-    public abstract static class BaseBuilder<T extends BaseBuilder> extends OptimizerBuilder<T> {
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> extends OptimizerBuilder<T> {
 
         ParameterTracker learningRateTracker = ScheduleTracker.of(Schedule.constant(1e-3));
         float beta1 = 0.9f;
         float beta2 = 0.999f;
         float epsilon = 1e-8f;
         float weightDecay;
+        /** The member's own decay stage: the one thing that tells AdamW, AdamC, Adam-L2 and AdamS apart. */
+        final DecayRule defaultRule;
         DecayRule decayRule;
         ParamGroups paramGroups;
         double maxLearningRate = Double.NaN;
         int beginNumUpdate;
         boolean fused = true;
+        int kernelThreads = ParallelRange.defaultThreads();
+        ParallelRange kernelPool;
         /** Tests only: take the tensor-op path (the GPU path) for CPU tensors too. */
         boolean tensorOpsOnly;
 
-        protected BaseBuilder(float defaultWeightDecay) {
+        /**
+         * Starts a builder with a member's defaults.
+         *
+         * @param defaultWeightDecay its λ
+         * @param defaultRule its decay rule
+         */
+        protected BaseBuilder(float defaultWeightDecay, DecayRule defaultRule) {
+            this.defaultRule = Objects.requireNonNull(defaultRule, "defaultRule");
             this.weightDecay = defaultWeightDecay;
             super.optWeightDecays(defaultWeightDecay);
         }
@@ -630,5 +480,42 @@ public abstract class AdamFamily extends Optimizer {
             this.fused = fused;
             return self();
         }
+        /**
+         * Sets how many threads the fused kernel splits a large tensor (≥ {@value
+         * ParallelRange#MIN_PARALLEL} elements) across: the calling thread and {@code threads − 1}
+         * of the optimizer's own, named {@code decaf-NAME-N-kernel-i}, started on first use and
+         * released by {@link AdamFamily#close()}. Default: the system property {@value
+         * ParallelRange#THREADS_PROPERTY}, else the number of available processors. The count
+         * decides the split, not the speed alone: element-wise rules give the same weights for
+         * any count, but AdamS sums Σv per chunk, so another count may move v̄ in its last bit.
+         *
+         * @param threads ≥ 1
+         * @return this builder
+         */
+        public T optKernelThreads(int threads) {
+            this.kernelThreads = threads;
+            this.kernelPool = null;
+            return self();
+        }
+
+        /**
+         * Uses threads the caller owns instead of the optimizer's own (several optimizers of one
+         * service may share a pool this way; {@link AdamFamily#close()} then leaves it open).
+         *
+         * @param pool the threads, e.g. {@link ParallelRange#create(String, int)}
+         * @return this builder
+         */
+        public T optKernelThreads(ParallelRange pool) {
+            this.kernelPool = Objects.requireNonNull(pool, "pool");
+            return self();
+        }
+
+        /**
+         * Builds the optimizer.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public abstract AdamFamily build();
     }
 }

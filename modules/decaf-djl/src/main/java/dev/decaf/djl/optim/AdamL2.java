@@ -19,7 +19,7 @@ import dev.decaf.core.decay.DecayRule;
 public final class AdamL2 extends AdamFamily {
 
     private AdamL2(Builder builder) {
-        super(builder, DecayRule.COUPLED_L2);
+        super(builder);
     }
 
     /** Returns a builder with PyTorch's {@code Adam} defaults. */
@@ -31,7 +31,7 @@ public final class AdamL2 extends AdamFamily {
     public static final class Builder extends BaseBuilder<Builder> {
 
         Builder() {
-            super(0f);
+            super(0f, DecayRule.COUPLED_L2);
         }
 
         @Override
@@ -40,6 +40,7 @@ public final class AdamL2 extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamL2 build() {
             return new AdamL2(this);
         }

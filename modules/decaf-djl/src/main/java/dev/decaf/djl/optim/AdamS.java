@@ -25,7 +25,7 @@ import dev.decaf.core.decay.DecayRule;
 public final class AdamS extends AdamFamily {
 
     private AdamS(Builder builder) {
-        super(builder, DecayRule.STABLE);
+        super(builder);
     }
 
     /** Returns a builder (γ = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 5e-4). */
@@ -37,7 +37,7 @@ public final class AdamS extends AdamFamily {
     public static final class Builder extends BaseBuilder<Builder> {
 
         Builder() {
-            super(5e-4f);
+            super(5e-4f, DecayRule.STABLE);
         }
 
         @Override
@@ -46,6 +46,7 @@ public final class AdamS extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamS build() {
             return new AdamS(this);
         }

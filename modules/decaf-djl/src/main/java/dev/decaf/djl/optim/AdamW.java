@@ -28,7 +28,7 @@ import dev.decaf.core.decay.DecayRule;
 public final class AdamW extends AdamFamily {
 
     private AdamW(Builder builder) {
-        super(builder, DecayRule.DECOUPLED);
+        super(builder);
     }
 
     /** Returns a builder with PyTorch's defaults. */
@@ -40,7 +40,7 @@ public final class AdamW extends AdamFamily {
     public static final class Builder extends BaseBuilder<Builder> {
 
         Builder() {
-            super(0.01f);
+            super(0.01f, DecayRule.DECOUPLED);
         }
 
         @Override
@@ -49,6 +49,7 @@ public final class AdamW extends AdamFamily {
         }
 
         /** Builds the optimizer; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        @Override
         public AdamW build() {
             return new AdamW(this);
         }

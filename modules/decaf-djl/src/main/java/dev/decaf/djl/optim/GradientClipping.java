@@ -8,6 +8,7 @@ import dev.decaf.djl.optim.kernel.ParallelRange;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}:
@@ -19,6 +20,10 @@ import java.util.List;
  * <p>Call it between {@code backward} and {@code trainer.step()} (DJL has no global clipping; its
  * {@code optClipGrad} clips elements). It returns n before clipping; a non-finite n leaves the
  * gradients untouched, so the caller can skip the step.
+ *
+ * <p>Threads: pass the run's optimizer's {@link AdamFamily#kernelThreads()} to split large
+ * gradients across them. Without, the same chunks run one after another on the calling thread
+ * ({@link ParallelRange#onCallingThread()}): the same norm to the bit, at one core's speed.
  */
 public final class GradientClipping {
 
@@ -32,6 +37,19 @@ public final class GradientClipping {
      * @return the global norm before clipping
      */
     public static double clipGlobalNorm(Block block, double maxNorm) {
+        return clipGlobalNorm(block, maxNorm, ParallelRange.onCallingThread());
+    }
+
+    /**
+     * Clips the gradients of every trainable parameter of a block, large ones split across
+     * threads.
+     *
+     * @param block the model
+     * @param maxNorm c &gt; 0 (use {@code Double.POSITIVE_INFINITY} to only measure)
+     * @param threads the threads, e.g. the optimizer's {@link AdamFamily#kernelThreads()}
+     * @return the global norm before clipping
+     */
+    public static double clipGlobalNorm(Block block, double maxNorm, ParallelRange threads) {
         List<NDArray> grads = new ArrayList<>();
         try {
             for (Parameter p : block.getParameters().values()) {
@@ -39,7 +57,7 @@ public final class GradientClipping {
                     grads.add(p.getArray().getGradient());
                 }
             }
-            return clipGlobalNorm(grads, maxNorm);
+            return clipGlobalNorm(grads, maxNorm, threads);
         } finally {
             grads.forEach(NDArray::close);
         }
@@ -53,12 +71,25 @@ public final class GradientClipping {
      * @return the global norm before clipping
      */
     public static double clipGlobalNorm(List<NDArray> grads, double maxNorm) {
+        return clipGlobalNorm(grads, maxNorm, ParallelRange.onCallingThread());
+    }
+
+    /**
+     * Clips a list of gradient arrays in place, large ones split across threads.
+     *
+     * @param grads the gradients
+     * @param maxNorm c &gt; 0
+     * @param threads the threads, e.g. the optimizer's {@link AdamFamily#kernelThreads()}
+     * @return the global norm before clipping
+     */
+    public static double clipGlobalNorm(List<NDArray> grads, double maxNorm, ParallelRange threads) {
+        Objects.requireNonNull(threads, "threads");
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("max norm must be > 0, got " + maxNorm);
         }
         double sumSq = 0;
         for (NDArray g : grads) {
-            sumSq += sumOfSquares(g);
+            sumSq += sumOfSquares(g, threads);
         }
         double norm = Math.sqrt(sumSq);
         if (!Double.isFinite(norm) || norm <= maxNorm) {
@@ -66,7 +97,7 @@ public final class GradientClipping {
         }
         float coef = (float) (maxNorm / (norm + 1e-6));
         for (NDArray g : grads) {
-            scale(g, coef);
+            scale(g, coef, threads);
         }
         return norm;
     }
@@ -81,23 +112,35 @@ public final class GradientClipping {
         return clipGlobalNorm(block, Double.POSITIVE_INFINITY);
     }
 
-    private static double sumOfSquares(NDArray g) {
+    /**
+     * Returns the global L2 norm of the gradients of a block's trainable parameters, unchanged,
+     * large ones split across threads.
+     *
+     * @param block the model
+     * @param threads the threads, e.g. the optimizer's {@link AdamFamily#kernelThreads()}
+     * @return the norm
+     */
+    public static double globalNorm(Block block, ParallelRange threads) {
+        return clipGlobalNorm(block, Double.POSITIVE_INFINITY, threads);
+    }
+
+    private static double sumOfSquares(NDArray g, ParallelRange threads) {
         AdamKernel k = AdamKernel.best();
         if (TensorViews.viewable(g)) {
             ByteBuffer view = g.toByteBuffer(true);
-            return ParallelRange.sum(Math.toIntExact(g.size()), (from, to) -> k.sumOfSquares(view, from, to));
+            return threads.sum(Math.toIntExact(g.size()), (from, to) -> k.sumOfSquares(view, from, to));
         }
         try (NDArray sq = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square(); NDArray s = sq.sum()) {
             return s.getDouble();
         }
     }
 
-    private static void scale(NDArray g, float coef) {
+    private static void scale(NDArray g, float coef, ParallelRange threads) {
         if (TensorViews.viewable(g)) {
             ByteBuffer view = g.toByteBuffer(true);
             if (TensorViews.writesThrough(g, view)) {
                 AdamKernel k = AdamKernel.best();
-                ParallelRange.run(Math.toIntExact(g.size()), (from, to) -> k.scale(view, coef, from, to));
+                threads.run(Math.toIntExact(g.size()), (from, to) -> k.scale(view, coef, from, to));
                 return;
             }
         }

@@ -21,13 +21,15 @@ import java.util.Objects;
  * Parameter groups of a DJL {@link Block}: which parameters get which weight decay, decay rule and
  * learning-rate multiplier.
  *
- * <p>{@link #standard(Block)} ({@link GroupPresets} {@code standard}) is the nanoGPT / timm / Hugging Face consensus: decay every parameter
- * with ≥ 2 dimensions; no decay for biases, normalization gains and shifts, and anything with &lt; 2
- * dimensions. {@link #builder(Block)} adds named groups from decaf-core's {@link GroupRule}s.
+ * <p>{@link #standard(Block)} ({@link GroupPresets} {@code standard}) is the nanoGPT / timm /
+ * Hugging Face consensus: decay every parameter with ≥ 2 dimensions; no decay for biases,
+ * normalization gains and shifts, and anything with &lt; 2 dimensions. {@link #builder(Block)}
+ * adds named groups from decaf-core's {@link GroupRule}s.
  *
- * <p>Groups resolve lazily, at the optimizer's first update (or the first call of {@link #plan()}),
- * so the optimizer can be built before {@code trainer.initialize(...)} gives parameters shapes.
- * Names come from {@code block.getParameters()}; the optimizer keys its state by them.
+ * <p>Groups resolve lazily, at the optimizer's first update (or the first call of {@link
+ * #plan(double, DecayRule)}), so the optimizer can be built before {@code trainer.initialize(...)}
+ * gives parameters shapes. Names come from {@code block.getParameters()}; the optimizer keys its
+ * state by them.
  */
 public final class ParamGroups {
 

@@ -1,11 +1,10 @@
 package dev.decaf.djl.optim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.decaf.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,60 +14,70 @@ final class Golden {
 
     static final Golden INSTANCE = load();
 
-    final JsonNode root;
+    final Map<String, Object> root;
     final Map<String, long[]> shapes = new LinkedHashMap<>();
     final Map<String, float[]> init = new LinkedHashMap<>();
     final Map<String, String> groupOf = new LinkedHashMap<>();
     final int steps;
 
-    private Golden(JsonNode root) {
+    private Golden(Map<String, Object> root) {
         this.root = root;
-        this.steps = root.get("steps").asInt();
-        for (JsonNode p : root.get("params")) {
-            String name = p.get("name").asText();
-            List<Long> shape = new ArrayList<>();
-            p.get("shape").forEach(d -> shape.add(d.asLong()));
-            shapes.put(name, shape.stream().mapToLong(Long::longValue).toArray());
+        this.steps = ((Number) root.get("steps")).intValue();
+        for (Object o : list(root.get("params"))) {
+            Map<String, Object> p = map(o);
+            String name = (String) p.get("name");
+            shapes.put(name, list(p.get("shape")).stream().mapToLong(d -> ((Number) d).longValue()).toArray());
             init.put(name, floats(p.get("init")));
-            groupOf.put(name, p.get("group").asText());
+            groupOf.put(name, (String) p.get("group"));
         }
     }
 
     private static Golden load() {
         try (InputStream in = Golden.class.getResourceAsStream("/golden/adam_trajectories.json")) {
-            return new Golden(new ObjectMapper().readTree(in));
+            return new Golden(Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static float[] floats(JsonNode array) {
-        float[] out = new float[array.size()];
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+
+    static float[] floats(Object array) {
+        List<Object> l = list(array);
+        float[] out = new float[l.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
+            out[i] = (float) ((Number) l.get(i)).doubleValue();
         }
         return out;
     }
 
     /** The gradient of a parameter at step t (1-based). */
     float[] grad(String name, int step) {
-        return floats(root.get("grads").get(name).get(step - 1));
+        return floats(list(map(root.get("grads")).get(name)).get(step - 1));
     }
 
     /** The weights of a parameter after step t (1-based) in a case. */
     float[] expected(String kase, String name, int step) {
-        return floats(root.get("cases").get(kase).get("trajectory").get(name).get(step - 1));
+        return floats(list(map(map(map(root.get("cases")).get(kase)).get("trajectory")).get(name)).get(step - 1));
     }
 
     double lr(int step) {
-        return root.get("schedule").get("lr").get(step - 1).asDouble();
+        return ((Number) list(map(root.get("schedule")).get("lr")).get(step - 1)).doubleValue();
     }
 
     double weightDecay(String group) {
-        return root.get("groups").get(group).get("weight_decay").asDouble();
+        return ((Number) map(map(root.get("groups")).get(group)).get("weight_decay")).doubleValue();
     }
 
     double lrScale(String group) {
-        return root.get("groups").get(group).get("lr_scale").asDouble();
+        return ((Number) map(map(root.get("groups")).get(group)).get("lr_scale")).doubleValue();
     }
 }

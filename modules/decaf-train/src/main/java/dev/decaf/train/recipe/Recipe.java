@@ -1,11 +1,14 @@
 package dev.decaf.train.recipe;
 
 import dev.decaf.core.decay.DecayRule;
+import dev.decaf.core.groups.GroupPresets;
 import dev.decaf.core.groups.GroupRule;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamMatcher;
 import dev.decaf.core.schedule.DecayShape;
 import dev.decaf.core.schedule.Schedule;
+import dev.decaf.djl.optim.OptimizerRegistry;
+import dev.decaf.text.data.DataFormat;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +17,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -65,34 +70,30 @@ import java.util.Objects;
  * <p>File checks (on by default) report a path that does not exist; they can be turned off for
  * pure syntax checks ({@link #parse(String, String, List, boolean)}, {@link Loader#checkFiles}).
  *
+ * <h2>Keys</h2>
+ *
+ * <p>Every key is declared once, by a {@link Key} annotation on a component of this record or of
+ * its section records (its type follows from the component's type); {@code decaf recipes keys}
+ * lists them all with type, default, allowed values and meaning ({@link RecipeKeys}).
+ *
  * <h2>Resolved form</h2>
  *
  * <p>{@link #toYaml()} writes every key in a fixed order with every default filled in (group
  * settings that inherit from the optimizer are written out); parsing it again gives an equal
  * recipe, and {@link #hash()} is the SHA-256 of that text, so it ignores comments, key order and
  * spelled-out defaults in the source.
- *
- * @param model the model: a Hugging Face model directory, a {@code models/*.json} config (random
- *     start), or {@code builtin:NAME}
- * @param tokenizer the tokenizer.json, or null to let the trainer choose (see above)
- * @param data the training and validation data
- * @param optimizer the optimizer and its parameter groups
- * @param schedule the learning-rate schedule
- * @param train the training loop
- * @param task a built-in task metric to report at the end (validated by the trainer), or null
- * @param generate sample generations printed at the end
- * @param out the output directory (relative to the current working directory when relative)
  */
 public record Recipe(
-        Source model,
-        Source tokenizer,
-        Data data,
-        Optimizer optimizer,
-        ScheduleSpec schedule,
-        Train train,
-        String task,
-        Generate generate,
-        Path out) {
+        @Key(doc = "a model directory, a models/*.json config or builtin:NAME", required = true) Source model,
+        @Key(doc = "a tokenizer.json or builtin:NAME (null: MODEL/tokenizer.json for a model directory,"
+                + " else the trainer's choice)") Source tokenizer,
+        @Key(doc = "the training and validation data") Data data,
+        @Key(doc = "the optimizer and its parameter groups") Optimizer optimizer,
+        @Key(doc = "the learning-rate schedule") ScheduleSpec schedule,
+        @Key(doc = "the training loop") Train train,
+        @Key(doc = "a built-in task metric reported before and after training (checked by the trainer)") String task,
+        @Key(doc = "sample generations printed at the end") Generate generate,
+        @Key(doc = "the output directory (e.g. runs/NAME)", required = true, otherNames = "output_dir") Path out) {
 
     /** Checks that the required components are present. */
     public Recipe {
@@ -277,7 +278,8 @@ public record Recipe(
         }
     }
 
-    // ---------------------------------------------------------------- components
+    // ---------------------------------------------------------------- sections and values
+    // Each section's keys are its components, in order; their @Key says the rest.
 
     /**
      * A model, tokenizer or data location: a path, or {@code builtin:NAME} (something the trainer
@@ -330,40 +332,14 @@ public record Recipe(
         }
     }
 
-    /** The layout of a data file (see decaf-models' data formats). */
-    public enum DataFormat {
-        /** Decided from the file's extension and first line. */
-        AUTO("auto"),
-        /** Plain text, or JSON lines with {@code text}. */
-        TEXT("text"),
-        /** JSON lines with {@code prompt} and {@code completion}. */
-        PROMPT_COMPLETION("prompt-completion"),
-        /** JSON lines with pre-tokenised {@code input_ids}. */
-        TOKENS("tokens");
-
-        private final String recipeName;
-
-        DataFormat(String recipeName) {
-            this.recipeName = recipeName;
-        }
-
-        /** Returns the name used in recipes. */
-        public String recipeName() {
-            return recipeName;
-        }
-    }
-
-    /**
-     * The {@code data:} section.
-     *
-     * @param train the training data (a file or {@code builtin:NAME})
-     * @param validation the validation data, or null to split {@code validationFraction} off train
-     * @param validationFraction the fraction of train held out when validation is null, in [0, 0.5]
-     * @param format the layout of the files
-     * @param skipBadLines whether malformed lines are skipped (and counted) instead of failing
-     */
+    /** The {@code data:} section: training and validation data, and how the files are laid out. */
     public record Data(
-            Source train, Source validation, double validationFraction, DataFormat format, boolean skipBadLines) {
+            @Key(doc = "a training data file or builtin:NAME", required = true, otherNames = "dataset") Source train,
+            @Key(doc = "the validation data (null: hold validation_fraction of train out)") Source validation,
+            @Key(doc = "the fraction of train held out when validation is null", def = "0.05", range = "[0, 0.5]")
+                    double validationFraction,
+            @Key(doc = "the layout of the data files", def = "auto") DataFormat format,
+            @Key(doc = "skip (and count) malformed lines instead of failing", def = "false") boolean skipBadLines) {
 
         /** Checks the required components. */
         public Data {
@@ -372,78 +348,106 @@ public record Recipe(
         }
     }
 
-    /** The optimizers a recipe can name, each with the decay rule its groups use by default. */
-    public enum OptimizerName {
-        /** AdamW (PyTorch-exact): decoupled decay. */
-        ADAMW("adamw", DecayRule.DECOUPLED),
-        /** AdamC: decay corrected to follow the schedule. */
-        ADAMC("adamc", DecayRule.CORRECTED),
-        /** Adam with coupled L2 regularisation. */
-        ADAM_L2("adam-l2", DecayRule.COUPLED_L2),
-        /** AdamS: stable weight decay. */
-        ADAMS("adams", DecayRule.STABLE);
+    /**
+     * An optimizer's name, one of {@link OptimizerRegistry#names()}.
+     *
+     * @param recipeName the name used in recipes ({@code adamw}, ...)
+     */
+    public record OptimizerName(String recipeName) {
 
-        private final String recipeName;
-        private final DecayRule defaultRule;
+        /** The rule each optimizer decays with (its groups' default); see {@code OptimizerRegistry}. */
+        private static final Map<String, DecayRule> DEFAULT_RULES = Map.of("adamw", DecayRule.DECOUPLED,
+                "adamc", DecayRule.CORRECTED, "adam-l2", DecayRule.COUPLED_L2, "adams", DecayRule.STABLE);
 
-        OptimizerName(String recipeName, DecayRule defaultRule) {
-            this.recipeName = recipeName;
-            this.defaultRule = defaultRule;
+        /** Checks that the optimizer is registered. */
+        public OptimizerName {
+            if (!OptimizerRegistry.names().contains(recipeName) || !DEFAULT_RULES.containsKey(recipeName)) {
+                throw new IllegalArgumentException("optimizer.name must be one of " + OptimizerRegistry.names());
+            }
         }
 
-        /** Returns the name used in recipes. */
-        public String recipeName() {
-            return recipeName;
+        /**
+         * Returns a registered optimizer's name.
+         *
+         * @param recipeName the name ({@code adamw}, ...)
+         * @return the name
+         */
+        public static OptimizerName of(String recipeName) {
+            return new OptimizerName(recipeName);
+        }
+
+        /** Returns every registered optimizer, in the registry's order. */
+        public static List<OptimizerName> values() {
+            return OptimizerRegistry.names().stream().map(OptimizerName::new).toList();
         }
 
         /** Returns the decay rule of groups that do not set {@code rule}. */
         public DecayRule defaultRule() {
-            return defaultRule;
-        }
-    }
-
-    /** The built-in group layouts. */
-    public enum GroupPreset {
-        /** {@code decay} (rank ≥ 2) and {@code no_decay} (biases, norms, rank &lt; 2). */
-        STANDARD("standard"),
-        /** Decoder LLMs: hidden matrices, embeddings and head, norms and biases (see the trainer). */
-        LLM("llm");
-
-        private final String recipeName;
-
-        GroupPreset(String recipeName) {
-            this.recipeName = recipeName;
-        }
-
-        /** Returns the name used in recipes. */
-        public String recipeName() {
-            return recipeName;
+            return DEFAULT_RULES.get(recipeName);
         }
     }
 
     /**
-     * The {@code optimizer:} section.
+     * A built-in group layout, one of {@link GroupPresets#NAMES}.
      *
-     * @param name the optimizer
-     * @param lr the peak learning rate γ_max, &gt; 0
-     * @param beta1 β1 in [0, 1)
-     * @param beta2 β2 in [0, 1)
-     * @param eps ε &gt; 0
-     * @param weightDecay λ ≥ 0 for groups that do not set their own
-     * @param groups the parameter groups
+     * @param recipeName the name used in recipes ({@code standard}, {@code llm})
      */
+    public record GroupPreset(String recipeName) {
+
+        /** Checks that the preset exists. */
+        public GroupPreset {
+            if (!GroupPresets.NAMES.contains(recipeName)) {
+                throw new IllegalArgumentException("unknown group preset '" + recipeName + "': expected one of "
+                        + GroupPresets.NAMES);
+            }
+        }
+
+        /**
+         * Returns a preset.
+         *
+         * @param recipeName the name ({@code standard}, {@code llm})
+         * @return the preset
+         */
+        public static GroupPreset of(String recipeName) {
+            return new GroupPreset(recipeName);
+        }
+
+        /** Returns every preset, in {@link GroupPresets#NAMES} order. */
+        public static List<GroupPreset> values() {
+            return GroupPresets.NAMES.stream().map(GroupPreset::new).toList();
+        }
+    }
+
+    /** The {@code optimizer:} section. */
     public record Optimizer(
-            OptimizerName name, double lr, double beta1, double beta2, double eps, double weightDecay, Groups groups) {
+            @Key(doc = "the optimizer; groups without a rule use its decay rule", def = "adamw") OptimizerName name,
+            @Key(doc = "the peak learning rate γ_max", def = "3.0e-4", range = "> 0", otherNames = "learning_rate")
+                    double lr,
+            @Key(doc = "Adam's moment decay rates", def = "[0.9, 0.999]", range = "[0, 1)", items = {"beta1", "beta2"},
+                    otherNames = {"beta1", "beta2"}) List<Double> betas,
+            @Key(doc = "Adam's ε", def = "1.0e-8", range = "> 0") double eps,
+            @Key(doc = "λ for groups that do not set their own", def = "0.1", range = ">= 0") double weightDecay,
+            @Key(doc = "the parameter groups: a preset or a list", def = "standard", otherNames = "param_groups")
+                    Groups groups) {
 
         /** Checks the required components. */
         public Optimizer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(groups, "groups");
+            betas = List.copyOf(betas);
+            if (betas.size() != 2) {
+                throw new IllegalArgumentException("betas are [beta1, beta2]");
+            }
         }
 
-        /** Returns [β1, β2]. */
-        public List<Double> betas() {
-            return List.of(beta1, beta2);
+        /** Returns β1. */
+        public double beta1() {
+            return betas.get(0);
+        }
+
+        /** Returns β2. */
+        public double beta2() {
+            return betas.get(1);
         }
 
         /** Returns the decay rule of the optimizer (and of groups that do not set their own). */
@@ -484,17 +488,13 @@ public record Recipe(
         }
     }
 
-    /**
-     * One parameter group of {@code optimizer.groups}, with its settings resolved (unset ones
-     * inherit the optimizer's λ and rule, and lr_scale 1).
-     *
-     * @param name the group's name (unique, not {@code default})
-     * @param match which parameters belong to it
-     * @param weightDecay λ ≥ 0
-     * @param rule the decay rule
-     * @param lrScale the learning-rate multiplier ≥ 0
-     */
-    public record Group(String name, Match match, double weightDecay, DecayRule rule, double lrScale) {
+    /** One parameter group of {@code optimizer.groups}, with unset settings resolved. */
+    public record Group(
+            @Key(doc = "the group's name (unique, not default)", required = true) String name,
+            @Key(doc = "which parameters belong to it (every condition given must hold)", required = true) Match match,
+            @Key(doc = "λ for the group", range = ">= 0", inherit = "optimizer.weight_decay") double weightDecay,
+            @Key(doc = "the decay rule", inherit = "the optimizer's rule") DecayRule rule,
+            @Key(doc = "the learning-rate multiplier", def = "1.0", range = ">= 0") double lrScale) {
 
         /** Checks the required components. */
         public Group {
@@ -514,23 +514,15 @@ public record Recipe(
         }
     }
 
-    /**
-     * What a group selects; every condition that is set must hold (AND). At least one is set.
-     *
-     * @param kinds layer kinds (any of them), or empty
-     * @param nameGlob a glob on the whole name ({@code *} any run, {@code ?} one character), or null
-     * @param nameRegex a regular expression found in the name, or null
-     * @param names exact names (any of them), or empty
-     * @param ndimBelow rank &lt; this, or null
-     * @param ndimAtLeast rank ≥ this, or null
-     */
+    /** What a group selects; every condition that is set must hold (AND). At least one is set. */
     public record Match(
-            List<LayerKind> kinds,
-            String nameGlob,
-            String nameRegex,
-            List<String> names,
-            Integer ndimBelow,
-            Integer ndimAtLeast) {
+            @Key(doc = "layer kinds (any of them)", name = "kind", oneOrMore = true, otherNames = "kinds")
+                    List<LayerKind> kinds,
+            @Key(doc = "a glob on the whole name (* any run, ? one character)", otherNames = "glob") String nameGlob,
+            @Key(doc = "a regular expression found in the name", otherNames = "regex") String nameRegex,
+            @Key(doc = "exact names (any of them)", oneOrMore = true) List<String> names,
+            @Key(doc = "rank < this", range = "[1, 64]", otherNames = {"ndim_lt", "max_ndim"}) Integer ndimBelow,
+            @Key(doc = "rank >= this", range = "[0, 64]", otherNames = {"ndim_ge", "min_ndim"}) Integer ndimAtLeast) {
 
         /** Copies the lists and checks that something is selected. */
         public Match {
@@ -548,30 +540,26 @@ public record Recipe(
          * @return the matcher
          */
         public ParamMatcher toMatcher() {
-            ParamMatcher m = null;
+            List<ParamMatcher> all = new ArrayList<>();
             if (!kinds.isEmpty()) {
-                m = and(m, ParamMatcher.kind(kinds.get(0), kinds.subList(1, kinds.size()).toArray(LayerKind[]::new)));
+                all.add(ParamMatcher.kind(kinds.get(0), kinds.subList(1, kinds.size()).toArray(LayerKind[]::new)));
             }
             if (nameGlob != null) {
-                m = and(m, ParamMatcher.nameGlob(nameGlob));
+                all.add(ParamMatcher.nameGlob(nameGlob));
             }
             if (nameRegex != null) {
-                m = and(m, ParamMatcher.nameRegex(nameRegex));
+                all.add(ParamMatcher.nameRegex(nameRegex));
             }
             if (!names.isEmpty()) {
-                m = and(m, ParamMatcher.names(names.toArray(String[]::new)));
+                all.add(ParamMatcher.names(names.toArray(String[]::new)));
             }
             if (ndimBelow != null) {
-                m = and(m, ParamMatcher.ndimBelow(ndimBelow));
+                all.add(ParamMatcher.ndimBelow(ndimBelow));
             }
             if (ndimAtLeast != null) {
-                m = and(m, ParamMatcher.ndimAtLeast(ndimAtLeast));
+                all.add(ParamMatcher.ndimAtLeast(ndimAtLeast));
             }
-            return m;
-        }
-
-        private static ParamMatcher and(ParamMatcher a, ParamMatcher b) {
-            return a == null ? b : a.and(b);
+            return all.stream().reduce(ParamMatcher::and).orElseThrow();
         }
     }
 
@@ -592,15 +580,15 @@ public record Recipe(
         }
     }
 
-    /**
-     * The {@code schedule:} section.
-     *
-     * @param warmupSteps linear warm-up steps W ≥ 0
-     * @param decay the decay after warm-up
-     * @param minLrRatio γ_min/γ_max in [0, 1]
-     * @param decaySteps the final decay length D ≥ 1 for {@code wsd}, else null
-     */
-    public record ScheduleSpec(long warmupSteps, DecayKind decay, double minLrRatio, Long decaySteps) {
+    /** The {@code schedule:} section. */
+    public record ScheduleSpec(
+            @Key(doc = "linear warm-up steps", def = "0", range = ">= 0", otherNames = {"warmup", "num_warmup_steps"})
+                    long warmupSteps,
+            @Key(doc = "the decay after warm-up (wsd: stable, then linear over decay_steps)", def = "cosine",
+                    otherNames = {"scheduler", "lr_scheduler", "lr_scheduler_type"}) DecayKind decay,
+            @Key(doc = "γ_min/γ_max, where the decay ends", def = "0.1", range = "[0, 1]") double minLrRatio,
+            @Key(doc = "the length of wsd's final decay (wsd only, and required there)", range = ">= 1")
+                    Long decaySteps) {
 
         /** Checks the required components. */
         public ScheduleSpec {
@@ -629,37 +617,29 @@ public record Recipe(
         }
     }
 
-    /**
-     * The {@code train:} section. Exactly one of steps and epochs is set.
-     *
-     * @param steps optimizer steps ≥ 1, or null
-     * @param epochs passes over the training data ≥ 1, or null
-     * @param batchSize sequences per micro-batch ≥ 1
-     * @param seqLen tokens per sequence ≥ 2
-     * @param gradAccum micro-batches per optimizer step ≥ 1
-     * @param clipNorm global gradient-norm clip &gt; 0, or 0 for none
-     * @param seed the random seed
-     * @param logEvery steps between metric lines ≥ 1
-     * @param evalEvery steps between evaluations, 0 = only at the end
-     * @param evalBatches validation batches per evaluation, 0 = the whole split
-     * @param checkpointEvery steps between checkpoints, 0 = only at the end
-     * @param keepCheckpoints checkpoints kept ≥ 1
-     * @param maxBadSteps consecutive NaN/Inf steps before stopping ≥ 1
-     */
+    /** The {@code train:} section. Exactly one of steps and epochs is set. */
     public record Train(
-            Long steps,
-            Long epochs,
-            int batchSize,
-            int seqLen,
-            int gradAccum,
-            double clipNorm,
-            long seed,
-            int logEvery,
-            int evalEvery,
-            int evalBatches,
-            int checkpointEvery,
-            int keepCheckpoints,
-            int maxBadSteps) {
+            @Key(doc = "optimizer steps (set exactly one of steps and epochs)", range = ">= 1",
+                    otherNames = {"max_steps", "num_steps"}) Long steps,
+            @Key(doc = "passes over the training data", range = ">= 1", otherNames = {"num_epochs", "max_epochs"})
+                    Long epochs,
+            @Key(doc = "sequences per micro-batch", def = "8", range = ">= 1", otherNames = "micro_batch_size")
+                    int batchSize,
+            @Key(doc = "tokens per sequence", def = "128", range = ">= 2", otherNames = {"max_seq_len", "block_size"})
+                    int seqLen,
+            @Key(doc = "micro-batches per optimizer step", def = "1", range = ">= 1",
+                    otherNames = "gradient_accumulation_steps") int gradAccum,
+            @Key(doc = "the global gradient-norm clip (0: none)", def = "1.0", range = ">= 0",
+                    otherNames = {"max_grad_norm", "grad_clip"}) double clipNorm,
+            @Key(doc = "the random seed (data order, dropout, sampling)", def = "0") long seed,
+            @Key(doc = "steps between metric lines", def = "10", range = ">= 1") int logEvery,
+            @Key(doc = "steps between evaluations (0: only at the end)", def = "100", range = ">= 0") int evalEvery,
+            @Key(doc = "validation batches per evaluation (0: the whole split)", def = "0", range = ">= 0")
+                    int evalBatches,
+            @Key(doc = "steps between checkpoints (0: only at the end)", def = "500", range = ">= 0")
+                    int checkpointEvery,
+            @Key(doc = "checkpoints kept", def = "3", range = ">= 1") int keepCheckpoints,
+            @Key(doc = "NaN/Inf steps in a row that stop the run", def = "5", range = ">= 1") int maxBadSteps) {
 
         /** Checks that exactly one of steps and epochs is set. */
         public Train {
@@ -674,14 +654,11 @@ public record Recipe(
         }
     }
 
-    /**
-     * The {@code generate:} section: samples printed at the end.
-     *
-     * @param prompts the prompts (may be empty)
-     * @param maxTokens new tokens per prompt ≥ 1
-     * @param temperature sampling temperature ≥ 0, 0 = greedy
-     */
-    public record Generate(List<String> prompts, int maxTokens, double temperature) {
+    /** The {@code generate:} section: samples printed at the end. */
+    public record Generate(
+            @Key(doc = "the prompts (may be empty)", def = "[]") List<String> prompts,
+            @Key(doc = "new tokens per prompt", def = "32", range = ">= 1") int maxTokens,
+            @Key(doc = "the sampling temperature (0: greedy)", def = "0.0", range = ">= 0") double temperature) {
 
         /** Copies the prompts. */
         public Generate {

@@ -11,11 +11,11 @@ import dev.decaf.core.decay.DecayRule;
 import dev.decaf.core.groups.GroupRule;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamInfo;
-import dev.decaf.train.recipe.Recipe.DataFormat;
 import dev.decaf.train.recipe.Recipe.DecayKind;
 import dev.decaf.train.recipe.Recipe.GroupPreset;
 import dev.decaf.train.recipe.Recipe.OptimizerName;
 import dev.decaf.core.schedule.Schedule;
+import dev.decaf.text.data.DataFormat;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,12 +35,12 @@ class RecipeDefaultsTest {
         assertFalse(r.data().skipBadLines());
 
         var o = r.optimizer();
-        assertEquals(OptimizerName.ADAMW, o.name());
+        assertEquals(OptimizerName.of("adamw"), o.name());
         assertEquals(3.0e-4, o.lr());
         assertEquals(List.of(0.9, 0.999), o.betas());
         assertEquals(1.0e-8, o.eps());
         assertEquals(0.1, o.weightDecay());
-        assertEquals(GroupPreset.STANDARD, o.groups().preset());
+        assertEquals(GroupPreset.of("standard"), o.groups().preset());
         assertEquals(DecayRule.DECOUPLED, o.defaultRule());
 
         var s = r.schedule();
@@ -163,9 +163,9 @@ class RecipeDefaultsTest {
             assertEquals(DecayRule.DECOUPLED, r.optimizer().groups().list().get(1).rule());
             assertEquals(0.01, r.optimizer().groups().list().get(1).weightDecay());
         }
-        assertEquals(DecayRule.CORRECTED, OptimizerName.ADAMC.defaultRule());
-        assertEquals(DecayRule.COUPLED_L2, OptimizerName.ADAM_L2.defaultRule());
-        assertEquals(DecayRule.STABLE, OptimizerName.ADAMS.defaultRule());
+        assertEquals(DecayRule.CORRECTED, OptimizerName.of("adamc").defaultRule());
+        assertEquals(DecayRule.COUPLED_L2, OptimizerName.of("adam-l2").defaultRule());
+        assertEquals(DecayRule.STABLE, OptimizerName.of("adams").defaultRule());
     }
 
     @Test
@@ -224,8 +224,8 @@ class RecipeDefaultsTest {
     @Test
     void enumsAreCaseInsensitive() {
         Recipe r = parse(RecipeTesting.MINIMAL + "optimizer: {name: AdamC, groups: LLM}\nschedule: {decay: Linear}\n");
-        assertEquals(OptimizerName.ADAMC, r.optimizer().name());
-        assertEquals(GroupPreset.LLM, r.optimizer().groups().preset());
+        assertEquals(OptimizerName.of("adamc"), r.optimizer().name());
+        assertEquals(GroupPreset.of("llm"), r.optimizer().groups().preset());
         assertEquals(DecayKind.LINEAR, r.schedule().decay());
     }
 

@@ -24,7 +24,7 @@ class RecipeOverridesTest {
         assertEquals(250L, r.train().steps());
         assertEquals(1e-3, r.optimizer().lr());
         assertEquals(true, r.data().skipBadLines());
-        assertEquals(OptimizerName.ADAMC, r.optimizer().name());
+        assertEquals(OptimizerName.of("adamc"), r.optimizer().name());
         assertEquals(Path.of("foo.txt"), r.data().train().path());
         assertEquals("arithmetic", r.task());
         assertEquals(-1, r.train().seed());
@@ -60,7 +60,7 @@ class RecipeOverridesTest {
                   lr: 0.01
                 """;
         Recipe r = parse(file, "optimizer={name: adams}", "train.steps=null", "train.epochs=2");
-        assertEquals(OptimizerName.ADAMS, r.optimizer().name());
+        assertEquals(OptimizerName.of("adams"), r.optimizer().name());
         assertEquals(3.0e-4, r.optimizer().lr(), "the whole section was replaced: lr is back to its default");
         assertNull(r.train().steps());
         assertEquals(2L, r.train().epochs());
@@ -82,7 +82,7 @@ class RecipeOverridesTest {
         assertEquals(2.0, r.optimizer().groups().list().get(1).lrScale());
         assertEquals(DecayRule.STABLE, r.optimizer().groups().list().get(1).rule());
         assertEquals(List.of(LayerKind.HEAD), r.optimizer().groups().list().get(0).match().kinds());
-        assertEquals(GroupPreset.LLM, parse(file, "optimizer.groups=llm").optimizer().groups().preset());
+        assertEquals(GroupPreset.of("llm"), parse(file, "optimizer.groups=llm").optimizer().groups().preset());
     }
 
     @Test

@@ -247,6 +247,19 @@ class RecipeValidationTest {
     }
 
     @Test
+    void aMatchWhoseConditionsAreAllNullIsAProblem() {
+        // (it used to fall back to the standard preset without a word)
+        assertEquals(List.of("r.yaml:10: optimizer.groups[0].match: a match needs at least one of kind, name_glob,"
+                        + " name_regex, names, ndim_below, ndim_at_least"),
+                problems(MINIMAL + """
+                        optimizer:
+                          groups:
+                            - name: a
+                              match: {kind: null, names: ~}
+                        """));
+    }
+
+    @Test
     void unknownKeySuggestions() {
         assertEquals(List.of(
                         "r.yaml:7: tokeniser: unknown key 'tokeniser' (did you mean 'tokenizer'?)",

@@ -19,14 +19,14 @@ class SuggestionsTest {
 
     @Test
     void nearestWithinALengthDependentLimit() {
-        List<String> keys = RecipeParser.TRAIN;
+        List<String> keys = Schema.ROOT.field("train").section().keys();
         assertEquals("steps", Suggestions.nearest("stpes", keys));
         assertEquals("seq_len", Suggestions.nearest("seqlen", keys));
         assertEquals("batch_size", Suggestions.nearest("Batch_Sze", keys));
         assertEquals("epochs", Suggestions.nearest("epoch", keys));
         assertNull(Suggestions.nearest("x", keys));
         assertNull(Suggestions.nearest("learning_rate", keys));
-        assertEquals("lr", Suggestions.nearest("lrr", RecipeParser.OPTIMIZER));
-        assertNull(Suggestions.nearest("xy", RecipeParser.OPTIMIZER), "2 edits from 'lr' is too far for short words");
+        assertEquals("lr", Suggestions.nearest("lrr", Schema.ROOT.field("optimizer").section().keys()));
+        assertNull(Suggestions.nearest("xy", Schema.ROOT.field("optimizer").section().keys()), "2 edits from 'lr' is too far for short words");
     }
 }

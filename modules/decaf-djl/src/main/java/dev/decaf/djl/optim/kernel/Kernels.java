@@ -22,9 +22,4 @@ final class Kernels {
             return ScalarAdamKernel.INSTANCE;
         }
     }
-
-    /** Returns a short name of the chosen kernel, for logs. */
-    static String describe(AdamKernel k) {
-        return k instanceof ScalarAdamKernel ? "scalar" : "vector";
-    }
 }

@@ -109,12 +109,15 @@ class KernelAgreementTest {
     void parallelRangeCoversEveryElementOnce() {
         int n = ParallelRange.MIN_PARALLEL * 5 + 13;
         int[] hits = new int[n];
-        double total = ParallelRange.sum(n, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                hits[i]++;
-            }
-            return to - from;
-        });
+        double total;
+        try (ParallelRange threads = ParallelRange.create("test-kernel", ParallelRange.defaultThreads())) {
+            total = threads.sum(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits[i]++;
+                }
+                return to - from;
+            });
+        }
         assertEquals(n, total, 0);
         for (int i = 0; i < n; i++) {
             assertEquals(1, hits[i], "element " + i);
