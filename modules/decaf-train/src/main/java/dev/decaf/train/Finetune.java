@@ -212,6 +212,7 @@ public final class Finetune {
                     .callback(new MetricsWriter(metrics))
                     .callback(checkpointer)
                     .stopSignal(stop)
+                    .clipThreads(run.optimizer().kernelThreads())
                     .manager(manager)
                     .build();
             training = true;

@@ -7,7 +7,6 @@ import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ScheduleTracker;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -48,6 +47,7 @@ final class FinetuneSetup {
         ModelConfig config = model.config();
         Path tokenizerFile = TokenizerFiles.resolve(recipe, start, files.train(), out, console);
         TextTokenizer tok = TextTokenizer.load(tokenizerFile);
+        AdamFamily opt = null;
         try {
             if (tok.vocabSize() > config.vocabSize()) {
                 throw new IllegalArgumentException("tokenizer " + tokenizerFile + " has " + tok.vocabSize()
@@ -66,7 +66,7 @@ final class FinetuneSetup {
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
-            AdamFamily opt = OptimizerFactory.build(recipe.optimizer().name().recipeName(), ScheduleTracker.of(schedule),
+            opt = OptimizerFactory.build(recipe.optimizer().name().recipeName(), ScheduleTracker.of(schedule),
                     recipe.optimizer().beta1(), recipe.optimizer().beta2(), recipe.optimizer().eps(),
                     recipe.optimizer().weightDecay(), Finetune.groups(recipe, model));
             if (from.isPresent()) {
@@ -90,6 +90,9 @@ final class FinetuneSetup {
             return new PreparedRun(model, start.dtype(), tokenizerFile, tok, data, schedule, opt, settings, task,
                     new Generator(model, tok, manager));
         } catch (IOException | RuntimeException e) {
+            if (opt != null) {
+                opt.close();
+            }
             tok.close();
             throw e;
         }
@@ -98,7 +101,7 @@ final class FinetuneSetup {
     private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen) {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
-                .optFormat(DataFormat.valueOf(recipe.data().format().name()))
+                .optFormat(recipe.data().format())
                 .optSkipBadLines(recipe.data().skipBadLines());
         if (files.validation() != null) {
             db.optValidationFile(files.validation());

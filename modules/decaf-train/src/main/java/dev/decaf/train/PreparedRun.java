@@ -12,7 +12,7 @@ import java.nio.file.Path;
 
 /**
  * Everything {@link FinetuneSetup} made for one run, ready to train; closing it releases the
- * tokenizer (the model's arrays belong to the run's manager).
+ * optimizer's kernel threads and the tokenizer (the model's arrays belong to the run's manager).
  *
  * @param model the model, initialized
  * @param dtype the dtype its final model is saved in
@@ -31,6 +31,8 @@ record PreparedRun(DecoderModel model, DType dtype, Path tokenizerFile, TextToke
 
     @Override
     public void close() {
-        tokenizer.close();
+        try (TextTokenizer t = tokenizer) {
+            optimizer.close();
+        }
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.GradientClipping;
 import dev.decaf.djl.optim.TensorViews;
+import dev.decaf.djl.optim.kernel.ParallelRange;
 import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.Scalars;
@@ -57,6 +58,7 @@ public final class TrainingLoop {
     private final List<TrainingCallback> callbacks;
     private final StopSignal stop;
     private final NDManager manager;
+    private final ParallelRange clipThreads;
     private final NonFiniteGuard guard;
     private final GroupNormProbe probe;
     private final String firstTrainable;
@@ -73,6 +75,7 @@ public final class TrainingLoop {
         this.validation = b.validation != null ? b.validation : new ValidationLoss(model, manager, null, 1, 0);
         this.callbacks = List.copyOf(b.callbacks);
         this.stop = b.stop != null ? b.stop : new StopSignal();
+        this.clipThreads = b.clipThreads != null ? b.clipThreads : ParallelRange.onCallingThread();
         this.guard = new NonFiniteGuard(settings.maxBadSteps());
         this.probe = new GroupNormProbe(model, optimizerState);
         this.firstTrainable = model.parameters().entrySet().stream().filter(e -> e.getValue().requiresGradient())
@@ -127,8 +130,8 @@ public final class TrainingLoop {
             tokens += (long) b.size() * b.width();
             lossSum += forwardBackward(b, step, micro) / settings.gradAccum();
         }
-        double norm = settings.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(model, settings.clipNorm())
-                : GradientClipping.globalNorm(model);
+        double norm = settings.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(model, settings.clipNorm(), clipThreads)
+                : GradientClipping.globalNorm(model, clipThreads);
         int bad = st.badSteps();
         long skipped = st.skippedSteps();
         NonFiniteGuard.Cause cause = NonFiniteGuard.check(lossSum, norm);
@@ -244,6 +247,7 @@ public final class TrainingLoop {
         private final List<TrainingCallback> callbacks = new ArrayList<>();
         private StopSignal stop;
         private NDManager manager;
+        private ParallelRange clipThreads;
 
         private Builder() {}
 
@@ -345,6 +349,19 @@ public final class TrainingLoop {
          */
         public Builder manager(NDManager manager) {
             this.manager = manager;
+            return this;
+        }
+
+        /**
+         * Sets the threads that gradient clipping splits large gradients across (default: the
+         * calling thread; the norm is the same to the bit either way). Pass the optimizer's kernel
+         * threads: clipping and the update never run at once, so they can share them.
+         *
+         * @param threads the threads (not closed by the loop)
+         * @return this
+         */
+        public Builder clipThreads(ParallelRange threads) {
+            this.clipThreads = threads;
             return this;
         }
 
