@@ -3,13 +3,15 @@ package dev.decaf.cli;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.Finetune;
-import dev.decaf.train.TrainingLoop;
+import dev.decaf.train.loop.DivergedException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,13 +84,44 @@ final class FinetuneCommand implements Callable<Integer> {
             err.flush();
             return Errors.BAD_INPUT;
         }
+        Finetune run = new Finetune(r, runHash, resuming, System.out);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = stopOnShutdown(run, finished);
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Finetune.Outcome o = Finetune.run(r, runHash, resuming, System.out);
+            Finetune.Outcome o = run.run();
             return o.interrupted() ? 130 : 0;
-        } catch (TrainingLoop.DivergedException e) {
+        } catch (DivergedException e) {
             err.println("decaf: " + e.getMessage());
             err.flush();
             return Errors.RUNTIME_FAILURE;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C, SIGTERM): the hook is running
+            }
         }
+    }
+
+    /**
+     * The process's Ctrl-C / SIGTERM handler: asks the run to stop and, while it is training, waits
+     * (up to two minutes) for its checkpoint and its "continue with" line: the JVM halts as soon as
+     * the hook returns. During setup and cleanup the process stops at once, as after a crash
+     * (checkpoints are written atomically; {@code metrics.jsonl} recovers from a torn last line).
+     */
+    private static Thread stopOnShutdown(Finetune run, CountDownLatch finished) {
+        return new Thread(() -> {
+            run.requestStop();
+            if (!run.isTraining()) {
+                return;
+            }
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "decaf-stop");
     }
 }

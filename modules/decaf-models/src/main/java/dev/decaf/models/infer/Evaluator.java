@@ -42,6 +42,10 @@ import java.util.Objects;
  * count. The per-position negative log-likelihoods come from the engine (float32 log-softmax);
  * they are summed in double precision.
  *
+ * <p>This is decaf's one definition of a validation loss: {@code decaf eval} and the training
+ * loop's evaluations (through {@link #evaluate(BatchIterator, int)}) both compute it here, so the
+ * two report the same number for the same model and data.
+ *
  * <ul>
  *   <li><b>Pre-tokenised JSON lines</b> ({@code {"input_ids": [...]}}, detected from the first
  *       non-blank line as in {@link DataFormat#AUTO}): one sequence per line, exactly as given —
@@ -143,7 +147,7 @@ public final class Evaluator {
                 .setSeqLen(packedSeqLen(seqLen))
                 .optShuffle(false)
                 .build();
-        return evaluate(data.train().batches(0, batchSize));
+        return requireTokens(evaluate(data.train().batches(0, batchSize)));
     }
 
     /**
@@ -152,11 +156,29 @@ public final class Evaluator {
      *
      * @param batches the batches
      * @return the loss over all of them
+     * @throws IllegalArgumentException when no position counts in the loss
      */
     public Result evaluate(BatchIterator batches) {
+        return requireTokens(evaluate(batches, 0));
+    }
+
+    /**
+     * Evaluates the first {@code maxBatches} batches (all with 0), as {@link #evaluate(BatchIterator)};
+     * the training loop's validation loss.
+     *
+     * @param batches the batches
+     * @param maxBatches how many to evaluate at most, 0 for all
+     * @return the loss; NaN (with {@code tokens = 0}) when no position counts
+     */
+    public Result evaluate(BatchIterator batches, int maxBatches) {
+        if (maxBatches < 0) {
+            throw new IllegalArgumentException("maxBatches must be >= 0, got " + maxBatches);
+        }
         Accumulator acc = new Accumulator();
-        while (batches.hasNext()) {
+        int seen = 0;
+        while (batches.hasNext() && (maxBatches == 0 || seen < maxBatches)) {
             Batch b = batches.next();
+            seen++;
             acc.add(b.inputs(), b.labels(), b.lossMask(), b.lengths());
         }
         return acc.result();
@@ -206,7 +228,14 @@ public final class Evaluator {
             }
             acc.add(inputs, labels, mask, lengths);
         }
-        return acc.result();
+        return requireTokens(acc.result());
+    }
+
+    private static Result requireTokens(Result r) {
+        if (r.tokens() == 0) {
+            throw new IllegalArgumentException("nothing to evaluate: no predicted position counts in the loss");
+        }
+        return r;
     }
 
     /** Sums masked negative log-likelihoods over batches, in double. */
@@ -254,7 +283,7 @@ public final class Evaluator {
 
         Result result() {
             if (positions == 0) {
-                throw new IllegalArgumentException("nothing to evaluate: no predicted position counts in the loss");
+                return new Result(Double.NaN, Double.NaN, 0, sequences);
             }
             double loss = nllSum / weight;
             return new Result(loss, Math.exp(loss), positions, sequences);

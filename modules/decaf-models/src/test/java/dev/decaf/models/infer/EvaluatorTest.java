@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.text.data.DataException;
+import dev.decaf.text.data.LmDataset;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -190,6 +191,33 @@ class EvaluatorTest {
             assertEquals(tokens[0], r.tokens());
             assertEquals(want, r.loss(), 1e-5, "seqLen " + seqLen);
         }
+    }
+
+    @Test
+    void theTrainingLoopsValidationLossIsTheSameSumOverItsFirstBatches() throws IOException {
+        String text = "Weight decay, done right: the EMA view of AdamW.\n".repeat(6);
+        Path file = Files.writeString(tmp.resolve("valid.txt"), text);
+        Path tokFile = Files.writeString(tmp.resolve("tokenizer.json"), "{\"ascii\": 1}");
+        AsciiTokenizer tok = new AsciiTokenizer();
+        LmDataset data = LmDataset.builder().setDataFile(file).setTokenizer(tok).optTokenizerFile(tokFile).setSeqLen(16)
+                .optShuffle(false).build();
+        int[] doc = tok.encode(text);
+        int[] stream = Arrays.copyOf(doc, doc.length + 1);
+        stream[doc.length] = 95;
+        float[] ones = new float[stream.length];
+        Arrays.fill(ones, 1f);
+        Evaluator ev = new Evaluator(model, manager);
+
+        Evaluator.Result all = ev.evaluate(data.train().batches(0, 3));
+        assertEquals(all, ev.evaluate(data.train().batches(0, 3), 0), "0 batches = the whole split, the same sum");
+        Evaluator.Result two = ev.evaluate(data.train().batches(0, 3), 2);
+        long[] tokens = new long[1];
+        double want = referencePacked(Arrays.copyOf(stream, 6 * 17), ones, 16, tokens);
+        assertEquals(6 * 16, two.tokens(), "two batches of three blocks, 16 predicted positions each");
+        assertEquals(tokens[0], two.tokens());
+        assertEquals(want, two.loss(), 1e-5);
+        assertTrue(all.tokens() > two.tokens());
+        assertThrows(IllegalArgumentException.class, () -> ev.evaluate(data.train().batches(0, 3), -1));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.decaf.train.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -9,13 +10,8 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
@@ -79,27 +75,12 @@ public final class LossPlot {
         }
         BufferedImage image = render(entries, width, height);
         Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // not Files.createTempFile: its owner-only permissions would carry over to the PNG
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                if (!ImageIO.write(image, "png", out)) {
-                    throw new IOException("no PNG writer in this Java runtime");
-                }
-                out.flush();
-                ch.force(true);
+        Files.createDirectories(target.getParent());
+        AtomicFiles.write(target, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer in this Java runtime");
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**

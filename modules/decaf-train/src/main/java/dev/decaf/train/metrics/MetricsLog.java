@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,21 +117,9 @@ public final class MetricsLog implements Closeable {
             if (kept.size() < lines.size()) {
                 LOG.info("{}: removed {} entries after step {} (the run resumes from there)", file,
                         lines.size() - kept.size(), step);
-                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + System.nanoTime());
-                try {
-                    StringBuilder sb = new StringBuilder();
-                    kept.forEach(l -> sb.append(l).append('\n'));
-                    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                        while (b.hasRemaining()) {
-                            out.write(b);
-                        }
-                        out.force(true);
-                    }
-                    move(tmp, file);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                StringBuilder sb = new StringBuilder();
+                kept.forEach(l -> sb.append(l).append('\n'));
+                AtomicFiles.writeString(file, sb.toString());
             }
         }
         MetricsLog log = open(dir);
@@ -161,6 +148,16 @@ public final class MetricsLog implements Closeable {
     }
 
     /**
+     * Appends one typed row.
+     *
+     * @param row the row
+     * @throws IOException on a write error
+     */
+    public void log(MetricsRow row) throws IOException {
+        log(row.toJson());
+    }
+
+    /**
      * Appends one entry.
      *
      * @param entry the JSON object
@@ -168,10 +165,7 @@ public final class MetricsLog implements Closeable {
      */
     public synchronized void log(ObjectNode entry) throws IOException {
         byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.wrap(line);
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
+        AtomicFiles.writeFully(channel, ByteBuffer.wrap(line));
     }
 
     /**
@@ -291,11 +285,4 @@ public final class MetricsLog implements Closeable {
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 }

@@ -1,16 +1,16 @@
-package dev.decaf.train;
+package dev.decaf.train.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.core.io.AtomicFiles;
 import dev.decaf.core.safetensors.DType;
-import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.train.loop.OptimizerState;
+import dev.decaf.train.loop.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,32 +73,25 @@ public final class CheckpointStore {
      * @return the checkpoint directory
      * @throws IOException on a write error
      */
-    public Path save(DecoderModel model, AdamFamily optimizer, Path tokenizer, TrainerState state) throws IOException {
+    public Path save(DecoderModel model, OptimizerState optimizer, Path tokenizer, TrainerState state) throws IOException {
         Files.createDirectories(root);
         Path target = root.resolve(String.format("step-%08d", state.step()));
-        Path tmp = root.resolve(".tmp-" + target.getFileName() + "-" + System.nanoTime());
+        Path tmp = AtomicFiles.newTemporaryDirectory(target);
         try {
             ModelDirectory.save(model, DType.F32, tokenizer, tmp);
-            optimizer.saveState(tmp);
-            ObjectNode json = state.toJson();
+            optimizer.save(tmp);
+            ObjectNode json = TrainerStateFile.toJson(state);
             ObjectNode files = json.putObject("files");
             try (Stream<Path> s = Files.list(tmp)) {
                 for (Path f : s.sorted().toList()) {
                     files.putObject(f.getFileName().toString()).put("size", Files.size(f)).put("crc32c", crc(f));
                 }
             }
-            byte[] bytes = TrainerState.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
-            try (FileChannel ch = FileChannel.open(tmp.resolve(STATE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(root);
+            byte[] bytes = TrainerStateFile.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            Files.write(tmp.resolve(STATE), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            AtomicFiles.replaceDirectory(tmp, target); // forces every file, then renames into place
         } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
             throw e;
         }
         prune();
@@ -127,8 +120,8 @@ public final class CheckpointStore {
         for (Path dir : list()) {
             String problem = verify(dir);
             if (problem == null) {
-                JsonNode n = TrainerState.JSON.readTree(dir.resolve(STATE).toFile());
-                return Optional.of(new Loaded(dir, TrainerState.fromJson(n, dir.resolve(STATE).toString())));
+                JsonNode n = TrainerStateFile.JSON.readTree(dir.resolve(STATE).toFile());
+                return Optional.of(new Loaded(dir, TrainerStateFile.fromJson(n, dir.resolve(STATE).toString())));
             }
             LOG.warn("skipping damaged checkpoint {}: {}", dir, problem);
         }
@@ -145,13 +138,12 @@ public final class CheckpointStore {
             return "no " + STATE;
         }
         try {
-            JsonNode n = TrainerState.JSON.readTree(stateFile.toFile());
+            JsonNode n = TrainerStateFile.JSON.readTree(stateFile.toFile());
             JsonNode files = n.get("files");
             if (files == null || !files.isObject() || files.size() == 0) {
                 return STATE + " lists no files";
             }
-            for (var it = files.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (var e : files.properties()) {
                 Path f = dir.resolve(e.getKey());
                 if (!Files.isRegularFile(f)) {
                     return "missing " + e.getKey();
@@ -163,7 +155,7 @@ public final class CheckpointStore {
                     return e.getKey() + " fails its CRC-32C check";
                 }
             }
-            TrainerState.fromJson(n, stateFile.toString());
+            TrainerStateFile.fromJson(n, stateFile.toString());
             return null;
         } catch (IOException e) {
             return e.getMessage();
@@ -173,7 +165,7 @@ public final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = keep; i < all.size(); i++) {
-            deleteTree(all.get(i));
+            AtomicFiles.deleteTree(all.get(i));
         }
     }
 
@@ -188,22 +180,4 @@ public final class CheckpointStore {
         return c.getValue();
     }
 
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not every file system can fsync a directory; the rename itself is atomic
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

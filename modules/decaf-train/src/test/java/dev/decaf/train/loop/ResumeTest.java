@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,11 @@ import dev.decaf.text.data.LmDataset;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.tokenizer.BpeTrainer;
 import dev.decaf.text.tokenizer.TextTokenizer;
+import dev.decaf.train.callbacks.Checkpointer;
+import dev.decaf.train.callbacks.ProgressPrinter;
+import dev.decaf.train.checkpoint.CheckpointStore;
+import dev.decaf.train.AdamFamilyState;
+import dev.decaf.train.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +31,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,22 +84,38 @@ class ResumeTest {
         return new Setup(model, opt, schedule, data, tok);
     }
 
+    /** A loop over a setup with decaf's callbacks, checkpoints under {@code out}, and {@code more} after them. */
+    static TrainingLoop loop(Setup su, NDManager manager, Path out, Path tokenizerFile, TrainingSettings settings,
+            StopSignal stop, TrainingCallback... more) {
+        AdamFamilyState state = new AdamFamilyState(su.opt());
+        TrainingLoop.Builder b = TrainingLoop.builder().model(su.model()).optimizer(su.opt(), state)
+                .schedule(su.schedule()).train(su.data().train())
+                .validation(new ValidationLoss(su.model(), manager, su.data().validation(), settings.batchSize(),
+                        settings.evalBatches()))
+                .settings(settings).manager(manager).stopSignal(stop)
+                .callback(new ProgressPrinter(new PrintStream(new ByteArrayOutputStream()), settings, false));
+        for (TrainingCallback c : more) {
+            b.callback(c);
+        }
+        return b.callback(new Checkpointer(new CheckpointStore(out.resolve("checkpoints"), 2), su.model(), state,
+                tokenizerFile, settings)).build();
+    }
+
     List<Double> run(Setup su, NDManager manager, Path out, TrainerState start, long stopAfter) throws IOException {
         List<Double> losses = new ArrayList<>();
-        TrainingLoop[] self = new TrainingLoop[1];
-        TrainingLoop.Settings settings = new TrainingLoop.Settings(STEPS, 4, 2, 1.0, 9, 1, 0, 0, 4, 3);
-        self[0] = new TrainingLoop(su.model(), su.opt(), su.schedule(), su.data().train(), su.data().validation(), settings,
-                new CheckpointStore(out.resolve("checkpoints"), 2), tmp.resolve("tok/tokenizer.json"), "hash",
-                (Map<String, Object> row) -> {
-                    if (row.containsKey("loss")) {
-                        losses.add((Double) row.get("loss"));
-                        if ((Long) row.get("step") == stopAfter && stopAfter < STEPS) {
-                            self[0].requestStop();
-                        }
-                    }
-                }, new PrintStream(new ByteArrayOutputStream()), manager);
-        TrainingLoop.Result r = self[0].run(start);
-        assertEquals(stopAfter < STEPS, r.interrupted());
+        StopSignal stop = new StopSignal();
+        TrainingSettings settings = new TrainingSettings(STEPS, 4, 2, 1.0, 9, 1, 0, 0, 4, 3);
+        TrainingCallback recorder = new TrainingCallback() {
+            @Override
+            public void onStepEnd(StepMetrics row, TrainerState state) {
+                losses.add(row.loss());
+                if (row.step() == stopAfter && stopAfter < STEPS) {
+                    stop.request();
+                }
+            }
+        };
+        TrainingResult r = loop(su, manager, out, tmp.resolve("tok/tokenizer.json"), settings, stop, recorder).run(start);
+        assertEquals(stopAfter < STEPS, r.stopped());
         return losses;
     }
 

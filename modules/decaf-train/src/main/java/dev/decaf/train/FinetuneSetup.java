@@ -1,0 +1,117 @@
+package dev.decaf.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.decaf.core.config.ModelConfig;
+import dev.decaf.core.schedule.Schedule;
+import dev.decaf.djl.optim.AdamFamily;
+import dev.decaf.djl.optim.ScheduleTracker;
+import dev.decaf.models.infer.Generator;
+import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.data.DataStats;
+import dev.decaf.text.data.LmDataset;
+import dev.decaf.text.tokenizer.TextTokenizer;
+import dev.decaf.train.checkpoint.CheckpointStore;
+import dev.decaf.train.loop.TrainingSettings;
+import dev.decaf.train.recipe.Recipe;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The setup phase of a fine-tune: data, model, tokenizer, dataset, schedule, groups and optimizer,
+ * checked against each other, then the start-up summary on the console. Bad input is an {@link
+ * IllegalArgumentException} naming it.
+ */
+final class FinetuneSetup {
+
+    private FinetuneSetup() {}
+
+    /**
+     * Prepares a run.
+     *
+     * @param recipe the resolved recipe
+     * @param from the checkpoint to resume from, if any
+     * @param manager the run's manager
+     * @param console where the summary goes
+     * @return the prepared run (close it)
+     * @throws IOException on an I/O error
+     */
+    static PreparedRun prepare(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager,
+            PrintStream console) throws IOException {
+        Path out = recipe.out();
+        DataFiles files = DataFiles.of(recipe, out);
+        StartingModel start = StartingModel.load(recipe, from, manager);
+        DecoderModel model = start.model();
+        ModelConfig config = model.config();
+        Path tokenizerFile = TokenizerFiles.resolve(recipe, start, files.train(), out, console);
+        TextTokenizer tok = TextTokenizer.load(tokenizerFile);
+        AdamFamily opt = null;
+        try {
+            if (tok.vocabSize() > config.vocabSize()) {
+                throw new IllegalArgumentException("tokenizer " + tokenizerFile + " has " + tok.vocabSize()
+                        + " tokens but the model's vocab_size is " + config.vocabSize());
+            }
+            int seqLen = recipe.train().seqLen();
+            if (seqLen > config.maxPositions()) {
+                throw new IllegalArgumentException("train.seq_len " + seqLen + " exceeds the model's "
+                        + config.maxPositions() + " positions");
+            }
+            LmDataset data = dataset(recipe, files, tok, tokenizerFile, seqLen);
+            data.warnings().forEach(w -> console.println("warning: " + w));
+            DataStats stats = data.stats();
+            int accum = recipe.train().gradAccum();
+            int batch = recipe.train().batchSize();
+            long steps = recipe.train().bySteps() ? recipe.train().steps()
+                    : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
+            Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
+            opt = OptimizerFactory.build(recipe.optimizer().name().recipeName(), ScheduleTracker.of(schedule),
+                    recipe.optimizer().beta1(), recipe.optimizer().beta2(), recipe.optimizer().eps(),
+                    recipe.optimizer().weightDecay(), Finetune.groups(recipe, model));
+            if (from.isPresent()) {
+                opt.loadState(from.get().directory(), manager);
+            }
+
+            console.printf(Locale.ROOT, "decaf finetune: %s (%s, %,d parameters) on %s -> %s%n", start.source(),
+                    config.modelType(), model.numParameters(), recipe.data().train(), out);
+            console.println("data: " + stats);
+            console.println(opt.describe());
+            console.println("schedule: " + schedule + ", " + steps + " steps of " + batch + " x " + accum + " x "
+                    + seqLen + " tokens");
+            console.print(opt.groupTable());
+            console.println(DecayReport.describe(recipe.optimizer().lr(), recipe.optimizer().weightDecay(),
+                    (long) batch * accum, stats.trainSamples(), steps));
+
+            TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
+                    recipe.train().seed(), recipe.train().logEvery(), recipe.train().evalEvery(),
+                    recipe.train().evalBatches(), recipe.train().checkpointEvery(), recipe.train().maxBadSteps());
+            TaskScore task = TaskScore.of(recipe, files.validation());
+            return new PreparedRun(model, start.dtype(), tokenizerFile, tok, data, schedule, opt, settings, task,
+                    new Generator(model, tok, manager));
+        } catch (IOException | RuntimeException e) {
+            if (opt != null) {
+                opt.close();
+            }
+            tok.close();
+            throw e;
+        }
+    }
+
+    private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen) {
+        LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
+                .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
+                .optFormat(recipe.data().format())
+                .optSkipBadLines(recipe.data().skipBadLines());
+        if (files.validation() != null) {
+            db.optValidationFile(files.validation());
+        } else if (recipe.data().validationFraction() > 0) {
+            db.optValidationFraction(recipe.data().validationFraction());
+        }
+        try {
+            return db.build();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}
