@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,9 +36,8 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "A model directory (config.json, model.safetensors, tokenizer.json).")
-    Path model;
+    @Mixin
+    ModelOption modelOption;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "A .txt, .jsonl or .json data file.")
     Path data;
@@ -64,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         if (seqLen != null && seqLen < 1) {
             throw new IllegalArgumentException("--seq-len must be >= 1, got " + seqLen);
         }
+        Path model = modelOption.dir();
         checkModelDir(model);
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("--data " + data + ": no such file");

@@ -2,7 +2,7 @@ package dev.decaf.cli;
 
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
-import dev.decaf.train.Finetune;
+import dev.decaf.train.finetune.Finetune;
 import dev.decaf.train.loop.DivergedException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +33,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RECIPE", description = "The recipe (YAML).")
     Path recipe;
 
-    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "Override a recipe key (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    RecipeOverrides overrides;
 
     @Option(names = "--out", description = "Output directory (overrides the recipe's out).")
     Path out;
@@ -63,7 +64,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 if (!Files.isRegularFile(stored)) {
                     throw new IllegalArgumentException("--resume " + dir + ": no " + Finetune.RECIPE_FILE + " (not a decaf run)");
                 }
-                if (!overrides.isEmpty() || out != null) {
+                if (!overrides.values().isEmpty() || out != null) {
                     throw new IllegalArgumentException("--resume continues a run exactly as recipe.yaml says: drop --set/--out");
                 }
                 Recipe saved = Recipe.load(stored.toAbsolutePath(), List.of());
@@ -72,7 +73,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 r = moved ? Recipe.load(stored.toAbsolutePath(), List.of("out=" + dir.toAbsolutePath())) : saved;
             } else {
                 Path file = recipe != null ? recipe : Launcher.home().resolve("recipes/quickstart.yaml");
-                List<String> sets = new ArrayList<>(overrides);
+                List<String> sets = new ArrayList<>(overrides.values());
                 if (out != null) {
                     sets.add("out=" + out);
                 }

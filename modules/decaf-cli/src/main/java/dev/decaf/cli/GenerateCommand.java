@@ -6,9 +6,9 @@ import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,49 +29,24 @@ final class GenerateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "A model directory (config.json, model.safetensors, tokenizer.json).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue (may be empty).")
     String prompt;
 
-    @Option(names = "--max-tokens", paramLabel = "N", description = "The most new tokens (default: ${DEFAULT-VALUE}).")
-    int maxTokens = 64;
-
-    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy, else > 0 (default: ${DEFAULT-VALUE}).")
-    double temperature = 1.0;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most probable tokens, 0 = all (default: ${DEFAULT-VALUE}).")
-    int topK = 0;
-
-    @Option(names = "--top-p", paramLabel = "P",
-            description = "Keep the smallest set with probability >= P, in (0, 1]; 1 = all (default: ${DEFAULT-VALUE}).")
-    double topP = 1.0;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed of the sampling (default: ${DEFAULT-VALUE}).")
-    long seed = 0;
+    @Mixin
+    SamplingOptions sampling;
 
     @Override
     public Integer call() {
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
-        }
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature must be finite and >= 0, got " + temperature);
-        }
-        if (topK < 0) {
-            throw new IllegalArgumentException("--top-k must be >= 0 (0 = off), got " + topK);
-        }
-        if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("--top-p must be in (0, 1], got " + topP);
-        }
-        EvalCommand.checkModelDir(model);
-        Sampler sampler = new Sampler(temperature, topK, topP, seed);
+        int maxTokens = sampling.maxTokens();
+        Sampler sampler = sampling.sampler();
+        EvalCommand.checkModelDir(model.dir());
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelDirectory.Loaded loaded = EvalCommand.loadModel(model, manager);
-            try (TextTokenizer tok = EvalCommand.loadTokenizer(model, loaded)) {
+            ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
+            try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded)) {
                 Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, sampler);
                 out.println(r.text());
                 out.flush();

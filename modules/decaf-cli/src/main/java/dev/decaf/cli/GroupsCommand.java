@@ -3,12 +3,12 @@ package dev.decaf.cli;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.AdamFamily;
+import dev.decaf.djl.optim.OptimizerRegistry;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.djl.optim.ScheduleTracker;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.train.Finetune;
-import dev.decaf.train.OptimizerFactory;
+import dev.decaf.train.finetune.Finetune;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,12 +50,10 @@ final class GroupsCommand implements Callable<Integer> {
         AdamFamily opt;
         if (recipe != null) {
             Recipe r = Recipe.load(recipe.toAbsolutePath(), List.of(), false);
-            opt = OptimizerFactory.build(r.optimizer().name().recipeName(),
-                    ScheduleTracker.of(Schedule.constant(r.optimizer().lr())), r.optimizer().beta1(), r.optimizer().beta2(),
-                    r.optimizer().eps(), r.optimizer().weightDecay(), Finetune.groups(r, m));
+            opt = r.optimizer().build(ScheduleTracker.of(Schedule.constant(r.optimizer().lr())), Finetune.groups(r, m));
         } else {
             ParamGroups groups = m.groups().preset(preset).build();
-            opt = OptimizerFactory.build("adamw", ScheduleTracker.of(Schedule.constant(1e-3)), 0.9, 0.999, 1e-8, 0.01, groups);
+            opt = OptimizerRegistry.build("adamw", b -> b.optParamGroups(groups)); // AdamW's defaults, as torch's
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(opt.describe());

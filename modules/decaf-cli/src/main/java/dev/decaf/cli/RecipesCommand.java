@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -196,9 +197,8 @@ final class RecipesCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE", description = "The recipe (a file, or the name of a shipped recipe).")
         String file;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE",
-                description = "Override a key, e.g. train.steps=100 (repeatable; the value is YAML).")
-        List<String> overrides = new ArrayList<>();
+        @Mixin
+        RecipeOverrides overrides;
 
         @Option(names = "--resolved", description = "Also print the resolved recipe (every default filled in) and its hash.")
         boolean resolved;
@@ -213,7 +213,7 @@ final class RecipesCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Recipe recipe;
             try {
-                recipe = Recipe.load(path, overrides, !noFileChecks);
+                recipe = Recipe.load(path, overrides.values(), !noFileChecks);
             } catch (RecipeException e) {
                 for (Problem p : e.problems()) {
                     err.println(p);

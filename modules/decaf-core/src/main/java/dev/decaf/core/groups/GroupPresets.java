@@ -24,7 +24,7 @@ public final class GroupPresets {
 
     /** What no preset decays: rank &lt; 2, biases, normalization parameters. */
     public static final ParamMatcher NO_DECAY =
-            ParamMatcher.ndimBelow(2).or(ParamMatcher.kind(LayerKind.BIAS, LayerKind.NORM));
+            ParamMatcher.kind(LayerKind.NORM, LayerKind.BIAS).or(ParamMatcher.ndimBelow(2));
 
     private GroupPresets() {}
 

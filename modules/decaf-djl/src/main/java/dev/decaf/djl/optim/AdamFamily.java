@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * {@link StepExecutor} (vector kernel, scalar kernel or tensor ops), {@link TwoPhaseStep} (AdamS)
  * and {@link OptimizerStateArrays} (the NDArray side of decaf-core's state files).
  */
-public abstract class AdamFamily extends Optimizer implements AutoCloseable {
+public abstract class AdamFamily extends Optimizer implements OptimizerState, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdamFamily.class);
 

@@ -3,7 +3,7 @@ package dev.decaf.train.callbacks;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.train.checkpoint.CheckpointStore;
 import dev.decaf.train.loop.NonFiniteGuard;
-import dev.decaf.train.loop.OptimizerState;
+import dev.decaf.djl.optim.OptimizerState;
 import dev.decaf.train.loop.TrainerState;
 import dev.decaf.train.loop.TrainingCallback;
 import dev.decaf.train.loop.TrainingSettings;

@@ -7,7 +7,7 @@ import dev.decaf.core.io.AtomicFiles;
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.train.loop.OptimizerState;
+import dev.decaf.djl.optim.OptimizerState;
 import dev.decaf.train.loop.TrainerState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +79,7 @@ public final class CheckpointStore {
         Path tmp = AtomicFiles.newTemporaryDirectory(target);
         try {
             ModelDirectory.save(model, DType.F32, tokenizer, tmp);
-            optimizer.save(tmp);
+            optimizer.saveState(tmp);
             ObjectNode json = TrainerStateFile.toJson(state);
             ObjectNode files = json.putObject("files");
             try (Stream<Path> s = Files.list(tmp)) {

@@ -1,5 +1,6 @@
 package dev.decaf.train.loop;
 
+import dev.decaf.djl.optim.OptimizerState;
 import dev.decaf.core.groups.GroupPlan;
 import dev.decaf.core.groups.ParamInfo;
 import dev.decaf.models.nn.DecoderModel;

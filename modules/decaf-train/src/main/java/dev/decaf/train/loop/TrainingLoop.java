@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.GradientClipping;
+import dev.decaf.djl.optim.OptimizerState;
 import dev.decaf.djl.optim.TensorViews;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import dev.decaf.models.nn.CausalLmLoss;
@@ -263,15 +264,16 @@ public final class TrainingLoop {
         }
 
         /**
-         * Sets the optimizer.
+         * Sets the optimizer: a DJL {@link Optimizer} that also reports its step counts, groups and
+         * state by parameter name ({@link OptimizerState}, e.g. decaf's {@code AdamFamily}).
          *
          * @param optimizer updates the parameters (state loaded when resuming)
-         * @param state its step counts, groups and saved state
+         * @param <O> its type
          * @return this
          */
-        public Builder optimizer(Optimizer optimizer, OptimizerState state) {
+        public <O extends Optimizer & OptimizerState> Builder optimizer(O optimizer) {
             this.optimizer = optimizer;
-            this.optimizerState = state;
+            this.optimizerState = optimizer;
             return this;
         }
 

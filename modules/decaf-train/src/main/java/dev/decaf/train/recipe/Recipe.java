@@ -7,7 +7,10 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamMatcher;
 import dev.decaf.core.schedule.DecayShape;
 import dev.decaf.core.schedule.Schedule;
+import ai.djl.training.tracker.ParameterTracker;
+import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.OptimizerRegistry;
+import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.text.data.DataFormat;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -448,6 +451,19 @@ public record Recipe(
         /** Returns the decay rule of the optimizer (and of groups that do not set their own). */
         public DecayRule defaultRule() {
             return name.defaultRule();
+        }
+
+        /**
+         * Builds the optimizer this section describes, through {@link OptimizerRegistry}.
+         *
+         * @param learningRate the schedule (a {@code ScheduleTracker} also tells AdamC its peak)
+         * @param paramGroups the model's groups
+         * @return the optimizer (close it at the end of the run to release its kernel threads)
+         */
+        public AdamFamily build(ParameterTracker learningRate, ParamGroups paramGroups) {
+            return OptimizerRegistry.build(name.recipeName(), b -> b.optLearningRateTracker(learningRate)
+                    .optBeta1((float) beta1()).optBeta2((float) beta2()).optEpsilon((float) eps)
+                    .optWeightDecays((float) weightDecay).optParamGroups(paramGroups));
         }
     }
 

@@ -10,7 +10,6 @@ import dev.decaf.core.schedule.Schedule;
 import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.AdamFamilyState;
 import dev.decaf.train.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,8 +32,8 @@ class DivergenceTest {
     /** The loop as decaf runs it (progress, metrics rows into {@code rows}, checkpoints), at a constant lr. */
     TrainingLoop loop(ResumeTest.Setup su, NDManager manager, TrainingSettings settings, Path checkpoints,
             List<StepMetrics> rows, PrintStream console) {
-        AdamFamilyState state = new AdamFamilyState(su.opt());
-        return TrainingLoop.builder().model(su.model()).optimizer(su.opt(), state).schedule(Schedule.constant(1e-3))
+        var state = su.opt();
+        return TrainingLoop.builder().model(su.model()).optimizer(su.opt()).schedule(Schedule.constant(1e-3))
                 .train(su.data().train())
                 .validation(new ValidationLoss(su.model(), manager, su.data().validation(), settings.batchSize(), 0))
                 .settings(settings).manager(manager)

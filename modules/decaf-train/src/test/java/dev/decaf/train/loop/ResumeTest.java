@@ -20,7 +20,6 @@ import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.AdamFamilyState;
 import dev.decaf.train.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,8 +86,8 @@ class ResumeTest {
     /** A loop over a setup with decaf's callbacks, checkpoints under {@code out}, and {@code more} after them. */
     static TrainingLoop loop(Setup su, NDManager manager, Path out, Path tokenizerFile, TrainingSettings settings,
             StopSignal stop, TrainingCallback... more) {
-        AdamFamilyState state = new AdamFamilyState(su.opt());
-        TrainingLoop.Builder b = TrainingLoop.builder().model(su.model()).optimizer(su.opt(), state)
+        var state = su.opt();
+        TrainingLoop.Builder b = TrainingLoop.builder().model(su.model()).optimizer(su.opt())
                 .schedule(su.schedule()).train(su.data().train())
                 .validation(new ValidationLoss(su.model(), manager, su.data().validation(), settings.batchSize(),
                         settings.evalBatches()))

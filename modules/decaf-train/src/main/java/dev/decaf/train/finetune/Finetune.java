@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.io.AtomicFiles;
@@ -197,12 +197,11 @@ public final class Finetune {
         TrainerState start = from.map(CheckpointStore.Loaded::state)
                 .orElse(TrainerState.fresh(recipe.train().seed(), runHash));
         try (MetricsLog metrics = from.isPresent() ? MetricsLog.resume(out, start.step()) : MetricsLog.open(out)) {
-            AdamFamilyState optimizerState = new AdamFamilyState(run.optimizer());
-            Checkpointer checkpointer = new Checkpointer(store, run.model(), optimizerState, run.tokenizerFile(),
+            Checkpointer checkpointer = new Checkpointer(store, run.model(), run.optimizer(), run.tokenizerFile(),
                     run.settings());
             TrainingLoop loop = TrainingLoop.builder()
                     .model(run.model())
-                    .optimizer(run.optimizer(), optimizerState)
+                    .optimizer(run.optimizer())
                     .schedule(run.schedule())
                     .train(run.data().train())
                     .validation(new ValidationLoss(run.model(), manager, run.data().validation(),

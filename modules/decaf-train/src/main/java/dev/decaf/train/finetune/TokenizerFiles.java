@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.text.data.DataException;

@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.train.recipe.Recipe;

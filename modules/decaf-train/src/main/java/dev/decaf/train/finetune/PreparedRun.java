@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import dev.decaf.core.safetensors.DType;
 import dev.decaf.core.schedule.Schedule;

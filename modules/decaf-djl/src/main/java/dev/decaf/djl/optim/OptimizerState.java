@@ -1,13 +1,14 @@
-package dev.decaf.train.loop;
+package dev.decaf.djl.optim;
 
 import dev.decaf.core.groups.GroupPlan;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * What the training loop needs from an optimizer beyond DJL's {@code Optimizer.update}: its step
- * count (for the learning rate it logs), its parameter groups (for per-group metrics) and its
- * state (for checkpoints).
+ * What a decaf optimizer offers beyond DJL's {@code Optimizer.update}, and what a training loop
+ * needs of it: the step count of each parameter (for the learning rate it logs), the resolved
+ * parameter groups (for per-group metrics) and its state, keyed by parameter name (for
+ * checkpoints). {@link AdamFamily} implements it.
  */
 public interface OptimizerState {
 
@@ -32,5 +33,5 @@ public interface OptimizerState {
      * @param dir the directory
      * @throws IOException on a write error
      */
-    void save(Path dir) throws IOException;
+    void saveState(Path dir) throws IOException;
 }

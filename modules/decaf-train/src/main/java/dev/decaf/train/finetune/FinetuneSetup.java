@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.config.ModelConfig;
@@ -66,9 +66,7 @@ final class FinetuneSetup {
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
-            opt = OptimizerFactory.build(recipe.optimizer().name().recipeName(), ScheduleTracker.of(schedule),
-                    recipe.optimizer().beta1(), recipe.optimizer().beta2(), recipe.optimizer().eps(),
-                    recipe.optimizer().weightDecay(), Finetune.groups(recipe, model));
+            opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model));
             if (from.isPresent()) {
                 opt.loadState(from.get().directory(), manager);
             }

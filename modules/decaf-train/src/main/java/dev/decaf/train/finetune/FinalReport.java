@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;

@@ -1,4 +1,4 @@
-package dev.decaf.train;
+package dev.decaf.train.finetune;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.config.ModelConfig;
