@@ -5,26 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.decaf.text.data.Batch;
 import dev.decaf.text.data.BatchIterator;
 import dev.decaf.text.data.DataException;
 import dev.decaf.text.data.DataFormat;
+import dev.decaf.text.data.JsonLines;
+import dev.decaf.text.data.LineProblem;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.tokenizer.TextTokenizer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,12 +53,6 @@ import java.util.Objects;
  * </ul>
  */
 public final class Evaluator {
-
-    /** Strict JSON: trailing content and duplicate keys are errors. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     /**
      * The result of an evaluation.
@@ -324,23 +310,11 @@ public final class Evaluator {
         if (!(name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson"))) {
             return false;
         }
-        try (BufferedReader r = reader(file)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode node = JSON.readTree(line);
-                    return node != null && node.isObject() && node.has("input_ids");
-                } catch (JsonProcessingException e) {
-                    return false; // LmDataset reports the malformed line
-                }
-            }
-        } catch (CharacterCodingException e) {
-            return false;
+        try {
+            return JsonLines.first(file).map(node -> node.has("input_ids")).orElse(false);
+        } catch (DataException e) {
+            return false; // LmDataset reports the malformed line
         }
-        return false;
     }
 
     /**
@@ -351,86 +325,28 @@ public final class Evaluator {
      * @param vocabSize every id must be in {@code [0, vocabSize)}
      * @param maxIds the most ids a line may hold
      * @return the sequences, in file order
-     * @throws DataException naming {@code file:line} for invalid JSON, a missing or mistyped
-     *     field, an id outside the vocabulary, fewer than 2 or more than {@code maxIds} ids, or a
-     *     file with no sequence
+     * @throws DataException naming {@code file:line} for invalid JSON or UTF-8, a missing or
+     *     mistyped field, an id outside the vocabulary, fewer than 2 or more than {@code maxIds}
+     *     ids, or a file with no sequence
      * @throws IOException on a read error
      */
     public static List<int[]> readTokenFile(Path file, int vocabSize, int maxIds) throws IOException {
         List<int[]> out = new ArrayList<>();
-        try (BufferedReader r = reader(file)) {
-            String line;
-            long number = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                out.add(parseIds(file, number, line, vocabSize, maxIds));
+        JsonLines.read(file, (line, node) -> {
+            JsonNode ids = node.get("input_ids");
+            if (ids != null && ids.isArray() && ids.size() < 2) {
+                throw new LineProblem("input_ids has " + ids.size() + (ids.size() == 1 ? " id" : " ids")
+                        + "; a sequence needs at least 2 (an input and its label)");
             }
-        } catch (NoSuchFileException e) {
-            throw new DataException(file, "no such file");
-        } catch (CharacterCodingException e) {
-            throw new DataException(file, "not valid UTF-8");
-        }
+            if (ids != null && ids.isArray() && ids.size() > maxIds) {
+                throw new LineProblem("input_ids has " + ids.size() + " ids, more than the model's " + (maxIds - 1)
+                        + " positions + 1");
+            }
+            out.add(JsonLines.ids(node, "input_ids", vocabSize));
+        });
         if (out.isEmpty()) {
             throw new DataException(file, "no data: no {\"input_ids\": [...]} line");
         }
         return out;
-    }
-
-    private static int[] parseIds(Path file, long line, String text, int vocabSize, int maxIds) throws DataException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-            m = m.lines().findFirst().orElse(m).strip();
-            throw new DataException(file, line, "not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "…" : m)
-                    + ")");
-        }
-        if (node == null || !node.isObject()) {
-            throw new DataException(file, line, "expected a JSON object, got " + type(node));
-        }
-        JsonNode ids = node.get("input_ids");
-        if (ids == null) {
-            throw new DataException(file, line, "missing field 'input_ids'");
-        }
-        if (!ids.isArray()) {
-            throw new DataException(file, line, "field 'input_ids' must be an array of token ids, got " + type(ids));
-        }
-        if (ids.size() < 2) {
-            throw new DataException(file, line, "input_ids has " + ids.size() + (ids.size() == 1 ? " id" : " ids")
-                    + "; a sequence needs at least 2 (an input and its label)");
-        }
-        if (ids.size() > maxIds) {
-            throw new DataException(file, line, "input_ids has " + ids.size() + " ids, more than the model's "
-                    + (maxIds - 1) + " positions + 1");
-        }
-        int[] out = new int[ids.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode e = ids.get(i);
-            if (!e.isIntegralNumber()) {
-                String v = e.isValueNode() ? e.toString() : type(e);
-                throw new DataException(file, line, "input_ids[" + i + "] must be an integer, got "
-                        + (v.length() > 40 ? v.substring(0, 40) + "…" : v));
-            }
-            if (!e.canConvertToInt() || e.intValue() < 0 || e.intValue() >= vocabSize) {
-                throw new DataException(file, line, "input_ids[" + i + "] = " + e.asText()
-                        + " is outside the vocabulary [0, " + vocabSize + ")");
-            }
-            out[i] = e.intValue();
-        }
-        return out;
-    }
-
-    private static String type(JsonNode node) {
-        return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static BufferedReader reader(Path file) throws IOException {
-        return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
     }
 }

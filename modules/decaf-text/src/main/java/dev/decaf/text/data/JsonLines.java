@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * decaf's one reader of JSON lines files (datasets, task files, token files, metrics): one JSON
@@ -78,6 +79,36 @@ public final class JsonLines {
     /** Returns whether a line has nothing but white space (such lines are ignored). */
     static boolean blank(String line) {
         return line.isBlank();
+    }
+
+    /**
+     * Returns the object on the first non-blank line of a JSON lines file (to tell formats apart).
+     *
+     * @param file the file
+     * @return the object, or empty when the file has no non-blank line
+     * @throws DataException naming {@code file:line} when that line is not valid UTF-8, JSON or an
+     *     object, or naming the file when it is missing
+     * @throws IOException on a read error
+     */
+    public static Optional<JsonNode> first(Path file) throws IOException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "no such file");
+        }
+        try (LineReader r = new LineReader(file, in)) {
+            for (String line; (line = r.next()) != null; ) {
+                if (!blank(line)) {
+                    try {
+                        return Optional.of(object(line));
+                    } catch (LineProblem p) {
+                        throw new DataException(file, r.lineNumber(), p.getMessage());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,10 +1,11 @@
 package dev.decaf.train.metrics;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.decaf.core.io.AtomicFiles;
+import dev.decaf.text.data.JsonLines;
+import dev.decaf.text.data.LineProblem;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -216,11 +217,11 @@ public final class MetricsLog implements Closeable {
         return out;
     }
 
+    /** The line's object, or null when the line is not one (a torn last line). */
     private static JsonNode parse(String line) {
         try {
-            JsonNode n = JSON.readTree(line);
-            return n != null && n.isObject() ? n : null;
-        } catch (JsonProcessingException e) {
+            return JsonLines.object(line);
+        } catch (LineProblem e) {
             return null;
         }
     }
