@@ -14,13 +14,38 @@ import java.util.Map;
  *
  * <p>Resolution follows {@code torch.optim}'s "defaults plus overrides", with two checks PyTorch
  * leaves to the user: a parameter matched by two groups is an error naming both, and a group that
- * matches nothing is an error naming the group. Parameters no group claims form the {@value
- * #DEFAULT_GROUP} group.
+ * matches nothing is an error naming the group and the parameter names closest to what it asked
+ * for. Parameters no group claims follow the standard rule ({@link Unmatched#STANDARD}): those with
+ * ≥ 2 dimensions that are neither norms nor biases form the {@value #DEFAULT_GROUP} group (the
+ * optimizer's λ and rule), the rest the {@value #DEFAULT_NO_DECAY_GROUP} group (λ = 0). {@link
+ * Unmatched#DECAY} puts them all in {@value #DEFAULT_GROUP} instead, as {@code
+ * torch.optim.AdamW(model.parameters())} does.
  */
 public final class GroupPlan {
 
-    /** The name of the group holding the parameters no rule matched. */
+    /** The name of the group holding the unmatched parameters that decay. */
     public static final String DEFAULT_GROUP = "default";
+
+    /**
+     * The name of the group holding the unmatched norms, biases and parameters with &lt; 2
+     * dimensions, which do not decay ({@link Unmatched#STANDARD}).
+     */
+    public static final String DEFAULT_NO_DECAY_GROUP = "default_no_decay";
+
+    /** The group names no rule may use. */
+    public static final List<String> RESERVED_NAMES = List.of(DEFAULT_GROUP, DEFAULT_NO_DECAY_GROUP);
+
+    /** What happens to the parameters no rule matches. */
+    public enum Unmatched {
+        /**
+         * The standard rule: norms, biases and anything with &lt; 2 dimensions ({@link
+         * GroupPresets#NO_DECAY}) go to {@value GroupPlan#DEFAULT_NO_DECAY_GROUP} with λ = 0, the
+         * rest to {@value GroupPlan#DEFAULT_GROUP} with the optimizer's λ and rule.
+         */
+        STANDARD,
+        /** Every unmatched parameter decays: one {@value GroupPlan#DEFAULT_GROUP} group. */
+        DECAY
+    }
 
     /**
      * A group with its effective settings and members.
@@ -47,10 +72,12 @@ public final class GroupPlan {
     }
 
     private final List<Group> groups;
+    private final List<ParamInfo> params;
     private final Map<String, Group> byParam;
 
-    private GroupPlan(List<Group> groups) {
+    private GroupPlan(List<Group> groups, List<ParamInfo> params) {
         this.groups = Collections.unmodifiableList(groups);
+        this.params = List.copyOf(params);
         Map<String, Group> map = new LinkedHashMap<>();
         for (Group g : groups) {
             for (ParamInfo p : g.members()) {
@@ -61,7 +88,8 @@ public final class GroupPlan {
     }
 
     /**
-     * Resolves groups for a list of parameters.
+     * Resolves groups for a list of parameters; unmatched parameters follow the standard rule
+     * ({@link Unmatched#STANDARD}).
      *
      * @param params the parameters, in model order
      * @param rules the group rules, in order
@@ -73,12 +101,29 @@ public final class GroupPlan {
      */
     public static GroupPlan resolve(
             List<ParamInfo> params, List<GroupRule> rules, double defaultWeightDecay, DecayRule defaultRule) {
+        return resolve(params, rules, defaultWeightDecay, defaultRule, Unmatched.STANDARD);
+    }
+
+    /**
+     * Resolves groups for a list of parameters.
+     *
+     * @param params the parameters, in model order
+     * @param rules the group rules, in order
+     * @param defaultWeightDecay λ for groups that do not set their own
+     * @param defaultRule the rule for groups that do not set their own
+     * @param unmatchedPolicy what the parameters no rule matches get
+     * @return the plan
+     * @throws IllegalArgumentException when a parameter matches two rules, a rule matches nothing,
+     *     or two rules share a name
+     */
+    public static GroupPlan resolve(List<ParamInfo> params, List<GroupRule> rules, double defaultWeightDecay,
+            DecayRule defaultRule, Unmatched unmatchedPolicy) {
         Map<String, List<ParamInfo>> members = new LinkedHashMap<>();
         for (GroupRule r : rules) {
-            if (members.put(r.name(), new ArrayList<>()) != null || r.name().equals(DEFAULT_GROUP)) {
+            if (members.put(r.name(), new ArrayList<>()) != null || RESERVED_NAMES.contains(r.name())) {
                 throw new IllegalArgumentException(
-                        "group name '" + r.name() + "' is used twice (or is the reserved name '"
-                                + DEFAULT_GROUP + "')");
+                        "group name '" + r.name() + "' is used twice (or is one of the reserved names "
+                                + RESERVED_NAMES + ")");
             }
         }
         List<ParamInfo> unmatched = new ArrayList<>();
@@ -109,7 +154,8 @@ public final class GroupPlan {
             }
             if (m.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "group '" + r.name() + "' (" + r.matcher() + ") matches no parameter");
+                        "group '" + r.name() + "' (" + r.matcher() + ") matches no parameter"
+                                + NameSuggestions.describe(r.matcher(), params));
             }
             groups.add(new Group(
                     r.name(),
@@ -119,16 +165,38 @@ public final class GroupPlan {
                     r.matcher().toString(),
                     List.copyOf(m)));
         }
-        if (!unmatched.isEmpty()) {
-            groups.add(new Group(
-                    DEFAULT_GROUP, defaultWeightDecay, defaultRule, 1.0, "everything else", List.copyOf(unmatched)));
+        if (unmatchedPolicy == Unmatched.DECAY) {
+            if (!unmatched.isEmpty()) {
+                groups.add(new Group(DEFAULT_GROUP, defaultWeightDecay, defaultRule, 1.0,
+                        rules.isEmpty() ? "all" : "everything else", List.copyOf(unmatched)));
+            }
+        } else {
+            List<ParamInfo> decay = unmatched.stream().filter(p -> !GroupPresets.NO_DECAY.matches(p)).toList();
+            List<ParamInfo> noDecay = unmatched.stream().filter(GroupPresets.NO_DECAY::matches).toList();
+            String prefix = rules.isEmpty() ? "" : "unmatched: ";
+            if (!decay.isEmpty()) {
+                groups.add(new Group(DEFAULT_GROUP, defaultWeightDecay, defaultRule, 1.0,
+                        prefix + GroupPresets.NO_DECAY.negate(), decay));
+            }
+            if (!noDecay.isEmpty()) {
+                groups.add(new Group(DEFAULT_NO_DECAY_GROUP, 0.0, defaultRule, 1.0,
+                        prefix + GroupPresets.NO_DECAY, noDecay));
+            }
         }
-        return new GroupPlan(groups);
+        return new GroupPlan(groups, params);
     }
 
-    /** Returns the groups, rules first, then the default group if it has members. */
+    /**
+     * Returns the groups: the rules' first, then {@value #DEFAULT_GROUP} and {@value
+     * #DEFAULT_NO_DECAY_GROUP} where they have members.
+     */
     public List<Group> groups() {
         return groups;
+    }
+
+    /** Returns every parameter, in model order. */
+    public List<ParamInfo> parameters() {
+        return params;
     }
 
     /**
@@ -176,6 +244,36 @@ public final class GroupPlan {
             total += g.numel();
         }
         rows.add(new String[] {"total", Long.toString(tensors), String.format(Locale.ROOT, "%,d", total), "", "", "", ""});
+        return format(rows, 1, 2);
+    }
+
+    /**
+     * Formats one line per tensor, in model order: name, shape, elements, kind, group, λ, rule and
+     * lr multiplier ({@code decaf groups --names}).
+     *
+     * @return the table as text, one line per parameter plus a header
+     */
+    public String namesTable() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"parameter", "shape", "elements", "kind", "group", "weight_decay", "rule", "lr_scale"});
+        for (ParamInfo p : params) {
+            Group g = byParam.get(p.name());
+            rows.add(new String[] {
+                p.name(),
+                java.util.Arrays.stream(p.shape()).mapToObj(Long::toString).collect(
+                        java.util.stream.Collectors.joining("x", "[", "]")),
+                String.format(Locale.ROOT, "%,d", p.numel()),
+                p.kind().name().toLowerCase(Locale.ROOT),
+                g.name(),
+                g.weightDecay() == 0 ? "0 (none)" : formatNumber(g.weightDecay()),
+                g.weightDecay() == 0 ? "-" : g.decayRule().recipeName(),
+                formatNumber(g.lrScale())
+            });
+        }
+        return format(rows, 2);
+    }
+
+    private static String format(List<String[]> rows, int... numericColumns) {
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -185,7 +283,8 @@ public final class GroupPlan {
         StringBuilder sb = new StringBuilder();
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
-                boolean numeric = i == 1 || i == 2;
+                int col = i;
+                boolean numeric = java.util.Arrays.stream(numericColumns).anyMatch(c -> c == col);
                 String cell = numeric ? " ".repeat(width[i] - r[i].length()) + r[i] : r[i] + " ".repeat(width[i] - r[i].length());
                 sb.append(cell).append(i + 1 < r.length ? "  " : "");
             }

@@ -2,6 +2,7 @@ package dev.decaf.core.groups;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -16,10 +17,35 @@ public final class ParamMatcher {
 
     private final Predicate<ParamInfo> predicate;
     private final String description;
+    private final List<String> nameParts;
 
     private ParamMatcher(Predicate<ParamInfo> predicate, String description) {
+        this(predicate, description, List.of());
+    }
+
+    private ParamMatcher(Predicate<ParamInfo> predicate, String description, List<String> nameParts) {
         this.predicate = predicate;
         this.description = description;
+        this.nameParts = List.copyOf(nameParts);
+    }
+
+    /**
+     * Returns the literal pieces of parameter names this matcher asks for (the text of a glob or
+     * regex between its wildcards, or the names themselves), for suggesting close names when it
+     * matches nothing; empty for matchers on kind or rank, and for negations.
+     *
+     * @return the pieces, without duplicates
+     */
+    List<String> nameParts() {
+        return nameParts;
+    }
+
+    private static List<String> pieces(String text, String separators) {
+        return Arrays.stream(text.split(separators))
+                .map(s -> s.replaceAll("^[._]+|[._]+$", ""))
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
     }
 
     /**
@@ -75,7 +101,7 @@ public final class ParamMatcher {
             }
         }
         Pattern pattern = Pattern.compile(re.toString());
-        return new ParamMatcher(p -> pattern.matcher(p.name()).matches(), "name~" + glob);
+        return new ParamMatcher(p -> pattern.matcher(p.name()).matches(), "name~" + glob, pieces(glob, "[*?]+"));
     }
 
     /**
@@ -92,7 +118,8 @@ public final class ParamMatcher {
             throw new IllegalArgumentException(
                     "invalid name regex '" + regex + "': " + e.getDescription(), e);
         }
-        return new ParamMatcher(p -> pattern.matcher(p.name()).find(), "name=/" + regex + "/");
+        return new ParamMatcher(p -> pattern.matcher(p.name()).find(), "name=/" + regex + "/",
+                pieces(regex.replaceAll("\\\\[.]", "."), "[^A-Za-z0-9_.]+|\\.[*+?]"));
     }
 
     /**
@@ -116,7 +143,7 @@ public final class ParamMatcher {
      */
     public static ParamMatcher names(String... names) {
         var set = java.util.Set.of(names);
-        return new ParamMatcher(p -> set.contains(p.name()), "names=" + Arrays.toString(names));
+        return new ParamMatcher(p -> set.contains(p.name()), "names=" + Arrays.toString(names), List.of(names));
     }
 
     /**
@@ -126,7 +153,8 @@ public final class ParamMatcher {
      * @return the union
      */
     public ParamMatcher or(ParamMatcher other) {
-        return new ParamMatcher(predicate.or(other.predicate), description + " or " + other.description);
+        return new ParamMatcher(predicate.or(other.predicate), description + " or " + other.description,
+                union(other));
     }
 
     /**
@@ -137,7 +165,8 @@ public final class ParamMatcher {
      */
     public ParamMatcher and(ParamMatcher other) {
         return new ParamMatcher(
-                predicate.and(other.predicate), "(" + description + ") and (" + other.description + ")");
+                predicate.and(other.predicate), "(" + description + ") and (" + other.description + ")",
+                union(other));
     }
 
     /**
@@ -147,6 +176,10 @@ public final class ParamMatcher {
      */
     public ParamMatcher negate() {
         return new ParamMatcher(predicate.negate(), "not (" + description + ")");
+    }
+
+    private List<String> union(ParamMatcher other) {
+        return java.util.stream.Stream.concat(nameParts.stream(), other.nameParts.stream()).distinct().toList();
     }
 
     @Override

@@ -112,7 +112,7 @@ class GroupPlanTest {
         assertEquals(0.1, def.weightDecay(), 0.0);
         assertSame(DecayRule.DECOUPLED, def.decayRule());
         assertEquals(1.0, def.lrScale(), 0.0);
-        assertEquals("everything else", def.description());
+        assertEquals("unmatched: not (kind=bias|norm or ndim<2)", def.description());
 
         for (String n : NOT_DECAYED) {
             assertEquals("no_decay", plan.groupOf(n).name(), n);
@@ -132,7 +132,7 @@ class GroupPlanTest {
         String expected = lines(
                 "group     tensors  parameters  weight_decay  rule       lr_scale  selects",
                 "no_decay       10         120  0 (none)      -          1         ndim<2 or kind=bias|norm",
-                "default         7       1,696  0.1           decoupled  1         everything else",
+                "default         7       1,696  0.1           decoupled  1         unmatched: not (kind=bias|norm or ndim<2)",
                 "total          17       1,816");
         assertEquals(expected, plan.table());
     }
@@ -170,7 +170,7 @@ class GroupPlanTest {
                 "group       tensors  parameters  weight_decay  rule       lr_scale  selects",
                 "no_decay         10         120  0 (none)      -          1         ndim<2 or kind=bias|norm",
                 "embed_head        3         928  0.1           decoupled  0.5       kind=embedding|head",
-                "default           4         768  0.1           corrected  1         everything else",
+                "default           4         768  0.1           corrected  1         unmatched: not (kind=bias|norm or ndim<2)",
                 "total            17       1,816");
         assertEquals(expected, plan.table());
     }
@@ -225,7 +225,7 @@ class GroupPlanTest {
         String expected = lines(
                 "group     tensors   parameters  weight_decay  rule       lr_scale  selects",
                 "no_decay       98      121,344  0 (none)      -          1         ndim<2 or kind=bias|norm",
-                "default        50  124,318,464  0.1           decoupled  1         everything else",
+                "default        50  124,318,464  0.1           decoupled  1         unmatched: not (kind=bias|norm or ndim<2)",
                 "total         148  124,439,808");
         assertEquals(expected, plan.table());
     }
@@ -238,12 +238,90 @@ class GroupPlanTest {
                 2.0, DecayRule.STABLE);
         String table = plan.table();
         String[] rows = table.split(System.lineSeparator());
-        assertEquals(4, rows.length, table);
+        assertEquals(5, rows.length, table);
         assertEquals(List.of("heads", "1", "400", "1.0E-5", "independent", "0.25", "names=[lm_head.weight]"),
                 List.of(rows[1].trim().split(" +")));
-        assertEquals(List.of("default", "16", "1,416", "2", "stable", "1", "everything", "else"),
-                List.of(rows[2].trim().split(" +")));
-        assertEquals(List.of("total", "17", "1,816"), List.of(rows[3].trim().split(" +")));
+        // the other 6 matrices: 1,696 − 400 = 1,296; the 10 vectors (120) keep λ = 0
+        assertEquals(List.of("default", "6", "1,296", "2", "stable", "1", "unmatched:", "not", "(kind=bias|norm", "or",
+                "ndim<2)"), List.of(rows[2].trim().split(" +")));
+        assertEquals(List.of("default_no_decay", "10", "120", "0", "(none)", "-", "1", "unmatched:", "kind=bias|norm",
+                "or", "ndim<2"), List.of(rows[3].trim().split(" +")));
+        assertEquals(List.of("total", "17", "1,816"), List.of(rows[4].trim().split(" +")));
+    }
+
+    @Test
+    void unmatchedNormsAndBiasesAreNotDecayed() {
+        // a custom list naming only the embeddings and head: the rest follows the standard rule
+        GroupRule embedHead = GroupRule.builder("embed_head", ParamMatcher.kind(LayerKind.EMBEDDING, LayerKind.HEAD))
+                .weightDecay(0.05).build();
+        GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(embedHead), 0.1, DecayRule.CORRECTED);
+        assertEquals(List.of("embed_head", "default", "default_no_decay"),
+                plan.groups().stream().map(GroupPlan.Group::name).collect(Collectors.toList()));
+        GroupPlan.Group def = plan.groups().get(1);
+        GroupPlan.Group nd = plan.groups().get(2);
+        assertEquals(GroupPlan.DEFAULT_NO_DECAY_GROUP, nd.name());
+        assertEquals(400 + 128 + 400, plan.groups().get(0).numel());
+        assertEquals(192 + 64 + 256 + 256, def.numel());
+        assertEquals(0.1, def.weightDecay(), 0.0);
+        assertSame(DecayRule.CORRECTED, def.decayRule());
+        assertEquals(NOT_DECAYED, names(nd));
+        assertEquals(120, nd.numel()); // 6 norm vectors of 8 + biases 24 + 8 + 32 + 8
+        for (String n : NOT_DECAYED) {
+            assertEquals(0.0, plan.groupOf(n).weightDecay(), 0.0, n);
+        }
+        assertEquals(lines(
+                "group             tensors  parameters  weight_decay  rule       lr_scale  selects",
+                "embed_head              3         928  0.05          corrected  1         kind=embedding|head",
+                "default                 4         768  0.1           corrected  1         unmatched: not (kind=bias|norm or ndim<2)",
+                "default_no_decay       10         120  0 (none)      -          1         unmatched: kind=bias|norm or ndim<2",
+                "total                  17       1,816"), plan.table());
+    }
+
+    @Test
+    void aGroupMayDecayNormsOnPurpose() {
+        // ln_1, ln_2 and ln_f gains (3 × 8 = 24) decay because a group says so; the other 7 vectors do not
+        GroupRule gains = GroupRule.builder("gains", ParamMatcher.nameGlob("*.ln_?.weight")).weightDecay(0.01).build();
+        GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(gains), 0.1, DecayRule.DECOUPLED);
+        assertEquals(24, plan.groupOf("transformer.ln_f.weight").numel());
+        assertEquals(0.01, plan.groupOf("transformer.h.0.ln_2.weight").weightDecay(), 0.0);
+        GroupPlan.Group nd = plan.groupOf("transformer.ln_f.bias");
+        assertEquals("default_no_decay", nd.name());
+        assertEquals(7, nd.members().size());
+        assertEquals(120 - 24, nd.numel());
+        assertEquals(1696, plan.groupOf("lm_head.weight").numel());
+    }
+
+    @Test
+    void decayUnmatchedKeepsTorchsDecayEverything() {
+        GroupRule embedHead = GroupRule.builder("embed_head", ParamMatcher.kind(LayerKind.EMBEDDING, LayerKind.HEAD))
+                .weightDecay(0.05).build();
+        GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(embedHead), 0.1, DecayRule.DECOUPLED,
+                GroupPlan.Unmatched.DECAY);
+        assertEquals(2, plan.groups().size());
+        GroupPlan.Group def = plan.groups().get(1);
+        assertEquals("default", def.name());
+        assertEquals(14, def.members().size());
+        assertEquals(768 + 120, def.numel());
+        assertEquals(0.1, plan.groupOf("transformer.ln_f.bias").weightDecay(), 0.0);
+        assertEquals("everything else", def.description());
+    }
+
+    @Test
+    void namesTableListsEveryTensorInModelOrder() {
+        GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(noDecay()), 0.1, DecayRule.DECOUPLED);
+        String[] rows = plan.namesTable().split(System.lineSeparator());
+        assertEquals(1 + 17, rows.length, plan.namesTable());
+        assertEquals(List.of("parameter", "shape", "elements", "kind", "group", "weight_decay", "rule", "lr_scale"),
+                List.of(rows[0].split(" +")));
+        assertEquals(List.of("transformer.wte.weight", "[50x8]", "400", "embedding", "default", "0.1", "decoupled", "1"),
+                List.of(rows[1].split(" +")));
+        assertEquals(List.of("transformer.h.0.ln_1.bias", "[8]", "8", "norm", "no_decay", "0", "(none)", "-", "1"),
+                List.of(rows[4].split(" +")));
+        assertEquals(List.of("lm_head.weight", "[50x8]", "400", "head", "default", "0.1", "decoupled", "1"),
+                List.of(rows[17].split(" +")));
+        for (int i = 1; i <= 17; i++) {
+            assertTrue(rows[i].startsWith(TINY_GPT2.get(i - 1).name() + " "), rows[i]);
+        }
     }
 
     @Test
@@ -280,10 +358,12 @@ class GroupPlanTest {
                 () -> GroupPlan.resolve(TINY_GPT2, List.of(a, b), 0.1, DecayRule.DECOUPLED));
         assertMessage(e, "'emb'", "twice");
 
-        GroupRule reserved = GroupRule.builder("default", ParamMatcher.kind(LayerKind.HEAD)).build();
-        IllegalArgumentException r = assertThrows(IllegalArgumentException.class,
-                () -> GroupPlan.resolve(TINY_GPT2, List.of(reserved), 0.1, DecayRule.DECOUPLED));
-        assertMessage(r, "'default'", "reserved");
+        for (String name : List.of("default", "default_no_decay")) {
+            GroupRule reserved = GroupRule.builder(name, ParamMatcher.kind(LayerKind.HEAD)).build();
+            IllegalArgumentException r = assertThrows(IllegalArgumentException.class,
+                    () -> GroupPlan.resolve(TINY_GPT2, List.of(reserved), 0.1, DecayRule.DECOUPLED));
+            assertMessage(r, "'" + name + "'", "reserved");
+        }
     }
 
     @Test
@@ -295,8 +375,20 @@ class GroupPlanTest {
     }
 
     @Test
-    void noRulesPutsEverythingInTheDefaultGroup() {
+    void noRulesFollowTheStandardRule() {
         GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(), 0.01, DecayRule.CORRECTED);
+        assertEquals(2, plan.groups().size());
+        assertEquals(DECAYED, names(plan.groups().get(0)));
+        assertEquals(1696, plan.groups().get(0).numel());
+        assertEquals("not (kind=bias|norm or ndim<2)", plan.groups().get(0).description());
+        assertEquals(NOT_DECAYED, names(plan.groups().get(1)));
+        assertEquals(0.0, plan.groups().get(1).weightDecay(), 0.0);
+        assertEquals("kind=bias|norm or ndim<2", plan.groups().get(1).description());
+    }
+
+    @Test
+    void noRulesWithDecayUnmatchedPutsEverythingInTheDefaultGroup() {
+        GroupPlan plan = GroupPlan.resolve(TINY_GPT2, List.of(), 0.01, DecayRule.CORRECTED, GroupPlan.Unmatched.DECAY);
         assertEquals(1, plan.groups().size());
         GroupPlan.Group g = plan.groups().get(0);
         assertEquals("default", g.name());
@@ -304,6 +396,7 @@ class GroupPlanTest {
         assertEquals(1816, g.numel());
         assertEquals(TINY_GPT2, g.members());
         assertEquals(0.01, g.weightDecay(), 0.0);
+        assertEquals("all", g.description());
     }
 
     @Test

@@ -24,7 +24,9 @@ import java.util.Objects;
  * <p>{@link #standard(Block)} ({@link GroupPresets} {@code standard}) is the nanoGPT / timm /
  * Hugging Face consensus: decay every parameter with ≥ 2 dimensions; no decay for biases,
  * normalization gains and shifts, and anything with &lt; 2 dimensions. {@link #builder(Block)}
- * adds named groups from decaf-core's {@link GroupRule}s.
+ * adds named groups from decaf-core's {@link GroupRule}s; the parameters no group matches follow
+ * that same standard rule ({@code default} decays, {@code default_no_decay} does not), unless
+ * {@link Builder#decayUnmatched()} asks for PyTorch's "decay everything" ({@link #all(Block)}).
  *
  * <p>Groups resolve lazily, at the optimizer's first update (or the first call of {@link
  * #plan(double, DecayRule)}), so the optimizer can be built before {@code trainer.initialize(...)}
@@ -36,11 +38,14 @@ public final class ParamGroups {
     private final Block block;
     private final List<GroupRule> rules;
     private final Map<String, LayerKind> kindOverrides;
+    private final GroupPlan.Unmatched unmatched;
 
-    private ParamGroups(Block block, List<GroupRule> rules, Map<String, LayerKind> kindOverrides) {
+    private ParamGroups(Block block, List<GroupRule> rules, Map<String, LayerKind> kindOverrides,
+            GroupPlan.Unmatched unmatched) {
         this.block = Objects.requireNonNull(block, "block");
         this.rules = List.copyOf(rules);
         this.kindOverrides = Map.copyOf(kindOverrides);
+        this.unmatched = unmatched;
     }
 
     /**
@@ -55,18 +60,20 @@ public final class ParamGroups {
     }
 
     /**
-     * One group holding every parameter, decayed with the optimizer's λ ({@code torch.optim.AdamW(
-     * model.parameters())}).
+     * One group, {@code default}, holding every parameter — norms and biases included — decayed with
+     * the optimizer's λ and rule ({@code torch.optim.AdamW(model.parameters())}).
      *
      * @param block the model
      * @return the groups
      */
     public static ParamGroups all(Block block) {
-        return builder(block).build();
+        return builder(block).decayUnmatched().build();
     }
 
     /**
-     * Starts custom groups. Parameters that no group matches fall in the {@code default} group.
+     * Starts custom groups. Parameters that no group matches follow the standard rule: {@code
+     * default} (≥ 2 dimensions, neither norm nor bias: the optimizer's λ and rule) and {@code
+     * default_no_decay} (norms, biases, &lt; 2 dimensions: λ = 0).
      *
      * @param block the model
      * @return a builder
@@ -120,7 +127,7 @@ public final class ParamGroups {
      * @return the plan
      */
     public GroupPlan plan(double defaultWeightDecay, DecayRule defaultRule) {
-        return GroupPlan.resolve(describeParameters(), rules, defaultWeightDecay, defaultRule);
+        return GroupPlan.resolve(describeParameters(), rules, defaultWeightDecay, defaultRule, unmatched);
     }
 
     /**
@@ -149,6 +156,7 @@ public final class ParamGroups {
         private final Block block;
         private final List<GroupRule> rules = new ArrayList<>();
         private final Map<String, LayerKind> kinds = new LinkedHashMap<>();
+        private GroupPlan.Unmatched unmatched = GroupPlan.Unmatched.STANDARD;
 
         private Builder(Block block) {
             this.block = block;
@@ -189,9 +197,20 @@ public final class ParamGroups {
             return this;
         }
 
+        /**
+         * Decays every parameter no group matches with the optimizer's λ and rule, norms and biases
+         * included (one {@code default} group), instead of the standard rule.
+         *
+         * @return this builder
+         */
+        public Builder decayUnmatched() {
+            this.unmatched = GroupPlan.Unmatched.DECAY;
+            return this;
+        }
+
         /** Builds the groups. */
         public ParamGroups build() {
-            return new ParamGroups(block, rules, kinds);
+            return new ParamGroups(block, rules, kinds, unmatched);
         }
     }
 }

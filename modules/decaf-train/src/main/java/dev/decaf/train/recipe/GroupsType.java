@@ -1,6 +1,7 @@
 package dev.decaf.train.recipe;
 
 import dev.decaf.core.decay.DecayRule;
+import dev.decaf.core.groups.GroupPlan;
 import dev.decaf.core.groups.GroupPresets;
 import dev.decaf.train.recipe.Recipe.Group;
 import dev.decaf.train.recipe.Recipe.GroupPreset;
@@ -101,8 +102,8 @@ final class GroupsType {
             return null;
         } else if (name.isBlank()) {
             return p.problem(node, gs.path("name"), "must not be empty");
-        } else if (name.equals("default")) {
-            return p.problem(node, gs.path("name"), "'default' is reserved for the parameters no group matches");
+        } else if (GroupPlan.RESERVED_NAMES.contains(name)) {
+            return p.problem(node, gs.path("name"), "'" + name + "' is reserved for the parameters no group matches");
         } else if (firstUse.containsKey(name)) {
             return p.problem(node, gs.path("name"), "duplicate group name '" + name + "' (first used "
                     + firstUse.get(name) + ")");
