@@ -17,12 +17,22 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code decaf groups}: the weight-decay group table a recipe would use, without loading weights. */
+/**
+ * {@code decaf groups}: the weight-decay group table a recipe would use, without loading weights.
+ *
+ * <p>With {@code --recipe} the optimizer is built as {@code decaf finetune} builds it, schedule
+ * included (AdamC's decay follows the learning rate): over the recipe's {@code train.steps}, or
+ * {@code --steps}. A recipe that gives {@code train.epochs} needs its data for the step count, which
+ * this command does not read: without {@code --steps} it prints the schedule with the total left
+ * open ({@code total=?}) and says so.
+ */
 @Command(name = "groups", mixinStandardHelpOptions = true,
         description = {"Print the decay-group table (group, tensors, parameters, λ, rule, lr_scale) for a model:",
-            "the recipe's optimizer and groups, or a preset. Reads config.json only."},
+            "the recipe's optimizer, schedule and groups, or a preset. Reads config.json only.",
+            "Parameters no group matches follow the standard rule: default (the optimizer's λ and rule)",
+            "and default_no_decay (norms, biases and anything with < 2 dimensions: no decay)."},
         footer = {"", "Examples:", "  ./decaf groups --model models/quickstart-base",
-            "  ./decaf groups --model models/gpt2-small.json --preset llm",
+            "  ./decaf groups --model models/gpt2-small.json --preset llm --names",
             "  ./decaf groups --model models/quickstart-base --recipe recipes/quickstart.yaml"})
 final class GroupsCommand implements Callable<Integer> {
 
@@ -38,6 +48,13 @@ final class GroupsCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "standard or llm (without --recipe; default: ${DEFAULT-VALUE}).")
     String preset = "standard";
 
+    @Option(names = "--names", description = "Also list every tensor: shape, elements, kind, group, λ, rule, lr_scale.")
+    boolean names;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps for the recipe's schedule (default:"
+            + " the recipe's train.steps; a recipe that gives train.epochs needs this for an exact schedule).")
+    Long steps;
+
     @Override
     public Integer call() {
         ModelConfig config;
@@ -47,18 +64,100 @@ final class GroupsCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         DecoderModel m = DecoderModel.of(config);
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        }
+        if (steps != null && recipe == null) {
+            throw new IllegalArgumentException("--steps " + steps + " needs --recipe (a preset has no schedule)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        String scheduleLine = null;
         AdamFamily opt;
         if (recipe != null) {
             Recipe r = Recipe.load(recipe.toAbsolutePath(), List.of(), false);
-            opt = r.optimizer().build(ScheduleTracker.of(Schedule.constant(r.optimizer().lr())), Finetune.groups(r, m));
+            RecipeSchedule s = RecipeSchedule.of(r, steps);
+            scheduleLine = "steps: " + s.source();
+            opt = r.optimizer().build(ScheduleTracker.of(s.schedule()), Finetune.groups(r, m));
         } else {
             ParamGroups groups = m.groups().preset(preset).build();
             opt = OptimizerRegistry.build("adamw", b -> b.optParamGroups(groups)); // AdamW's defaults, as torch's
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(opt.describe());
-        out.print(opt.groupTable());
+        try (opt) {
+            out.println(opt.describe());
+            if (scheduleLine != null) {
+                out.println(scheduleLine);
+            }
+            out.print(opt.groupTable());
+            if (names) {
+                out.println();
+                out.print(opt.groupPlan().namesTable());
+            }
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The schedule {@code decaf finetune} would build for a recipe, and where its step count came
+     * from.
+     *
+     * @param schedule the schedule
+     * @param source the step count and where it came from, e.g. {@code 1500 (train.steps)}
+     */
+    record RecipeSchedule(Schedule schedule, String source) {
+
+        /**
+         * Builds the schedule over {@code --steps}, else the recipe's {@code train.steps}; for a
+         * recipe by epochs without {@code --steps}, the schedule with its total left open.
+         *
+         * @param r the recipe
+         * @param stepsOption {@code --steps}, or null
+         * @return the schedule and its source
+         */
+        static RecipeSchedule of(Recipe r, Long stepsOption) {
+            Recipe.ScheduleSpec rs = r.schedule();
+            double peak = r.optimizer().lr();
+            if (stepsOption != null) {
+                return new RecipeSchedule(rs.toSchedule(peak, stepsOption), stepsOption + " (--steps)");
+            }
+            if (r.train().bySteps()) {
+                return new RecipeSchedule(rs.toSchedule(peak, r.train().steps()), r.train().steps() + " (train.steps)");
+            }
+            // by epochs: the step count is epochs × ceil(batches / grad_accum), known only from the data
+            long stand = rs.warmupSteps() + (rs.decaySteps() == null ? 0 : rs.decaySteps()) + 1;
+            Schedule shape = rs.toSchedule(peak, stand);
+            String text = shape.toString().replace("total=" + stand, "total=?");
+            String epochs = "train.epochs: " + r.train().epochs();
+            if (text.equals(shape.toString())) { // the total does not enter (constant): exact as it is
+                return new RecipeSchedule(shape, "? (" + epochs + "; the schedule does not depend on them)");
+            }
+            return new RecipeSchedule(new OpenSchedule(shape, text, rs.warmupSteps()), "? (" + epochs + "; the count depends on the data,"
+                    + " which decaf groups does not read: pass --steps N for the exact schedule)");
+        }
+    }
+
+    /**
+     * A schedule whose total step count is unknown: its peak (γ_max) and its warm-up are known, the
+     * rest is not. Without warm-up, step 1 (which the optimizer checks when it is built) comes from a
+     * stand-in total; {@code decaf groups} never steps.
+     */
+    private record OpenSchedule(Schedule shape, String text, long warmupSteps) implements Schedule {
+        @Override
+        public double lr(long step) {
+            if (step > Math.max(1, warmupSteps)) {
+                throw new IllegalStateException("the schedule's total step count is unknown: " + text);
+            }
+            return shape.lr(step);
+        }
+
+        @Override
+        public double peak() {
+            return shape.peak();
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 }
