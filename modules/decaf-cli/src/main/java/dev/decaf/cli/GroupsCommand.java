@@ -83,6 +83,7 @@ final class GroupsCommand implements Callable<Integer> {
             opt = OptimizerRegistry.build("adamw", b -> b.optParamGroups(groups)); // AdamW's defaults, as torch's
         }
         try (opt) {
+            opt.groupPlan(); // resolve first: a group that matches nothing is the only output
             out.println(opt.describe());
             if (scheduleLine != null) {
                 out.println(scheduleLine);

@@ -88,6 +88,7 @@ class GroupsAndRecipesCommandTest {
         DecafCliTest.Run run = DecafCliTest.run("groups", "--model", "../../models/quickstart-base", "--recipe",
                 r.toString());
         assertEquals(2, run.code(), run.out());
+        assertEquals("", run.out());
         assertTrue(run.err().contains("group 'attn' (name~*.attn.*) matches no parameter; closest parameter names"
                 + " contain 'self_attn': model.layers.0.self_attn.q_proj.weight, model.layers.0.self_attn.k_proj.weight,"
                 + " model.layers.0.self_attn.v_proj.weight and 13 more"), run.err());
