@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code decaf bench}: benchmarks that report ratios against baselines measured in the same run. */
-@Command(name = "bench", description = "Run benchmarks (ratios against baselines measured in the same run).",
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run benchmarks (ratios against baselines measured in the same run).",
+        footer = {"", "Examples:", "  ./decaf bench optimizer --help", "  ./decaf bench train --help"},
         subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
@@ -25,8 +27,9 @@ final class BenchCommand implements Runnable {
 
     /** {@code decaf bench optimizer}. */
     @Command(name = "optimizer", mixinStandardHelpOptions = true,
-            description = {"Time one optimizer step: decaf AdamW, DJL's AdamW and a fused float[] loop (the",
-                "memory-bound floor), each in its own JVM with default and with tuned glibc malloc."},
+            description = {"Time one AdamW step of decaf against baselines.",
+                "The baselines are DJL's AdamW and a fused loop over float arrays (the memory-bound floor);",
+                "each case runs in its own JVM, with default and with tuned glibc malloc."},
             footer = {"", "Examples:", "  ./decaf bench optimizer", "  ./decaf bench optimizer --set 10m --iterations 20"})
     static final class Optimizer implements Callable<Integer> {
 
@@ -60,10 +63,12 @@ final class BenchCommand implements Runnable {
 
     /** {@code decaf bench train}. */
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Training tokens/s (forward, backward, AdamW step) of a GPT from models/, decaf against",
-                "PyTorch eager (Debian's python3-torch) on the same model in the same run; each case in a fresh",
-                "process, with default and tuned glibc malloc (and 1 or all threads for PyTorch)."},
-            footer = {"", "Examples:", "  ./decaf bench train", "  ./decaf bench train --config models/gpt2-tiny.json --steps 20",
+            description = {"Training tokens/s of a GPT: decaf against PyTorch eager.",
+                "A step is forward, backward and AdamW, on the same model (a models/*.json config) for both;",
+                "PyTorch is Debian's python3-torch. Each case runs in a fresh process, with default and",
+                "tuned glibc malloc (and 1 or all threads for PyTorch)."},
+            footer = {"", "Examples:", "  ./decaf bench train",
+                "  ./decaf bench train --config models/gpt2-tiny.json --steps 20",
                 "", "PyTorch needs: apt-get install python3-torch libopenblas0-pthread"})
     static final class Train implements Callable<Integer> {
 
@@ -82,7 +87,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).")
         int steps = 10;
 
-        @Option(names = "--python", description = "Python with torch for the baseline; 'none' skips it (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--python",
+                description = "Python with torch for the baseline; 'none' skips it (default: ${DEFAULT-VALUE}).")
         String python = "/usr/bin/python3";
 
         @Override

@@ -25,12 +25,11 @@ import picocli.CommandLine.Option;
             "per line, exactly as given. Text (.txt, {\"text\": ...}) and prompt-completion",
             "JSON lines are tokenised and packed into blocks of the model's context",
             "(prompt-completion counts completion tokens only)."},
-        footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data/valid.jsonl",
-            "  ./decaf eval --model runs/tiny --data corpus.txt --seq-len 256",
+        footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data.jsonl",
+            "  ./decaf eval --model runs/tiny --data data.txt --seq-len 32",
             "  ./decaf eval --model runs/tiny --data ids.jsonl --json | tail -n 1",
-            "", "tokens counts predicted positions: n - 1 per input_ids line; for packed",
-            "data the label positions of every full block (a tail that fills no block",
-            "is left out)."})
+            "", "tokens counts predicted positions: n - 1 per input_ids line; for packed data the label"
+                + " positions of every full block (a tail that fills no block is left out)."})
 final class EvalCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -42,14 +41,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "A .txt, .jsonl or .json data file.")
     Path data;
 
-    @Option(names = "--json", description = "End the output with one JSON line: {\"loss\": …, \"perplexity\": …, \"tokens\": …}.")
+    @Option(names = "--json", description = "End the output with one JSON line: {\"loss\": ..., \"perplexity\": ..., \"tokens\": ...}.")
     boolean json;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize = 8;
 
     @Option(names = "--seq-len", paramLabel = "N",
-            description = "Context for packed text, capped at the model's positions - 1 (default: that cap).")
+            description = "Context for packed text, at most the model's positions - 1 (default: that most);"
+                    + " a longer one is refused.")
     Integer seqLen;
 
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
@@ -80,6 +80,7 @@ final class EvalCommand implements Callable<Integer> {
                     how = "input_ids, one sequence per line";
                     r = evaluator.evaluate(data, null, null, batchSize, 0);
                 } else {
+                    checkSeqLen(model, loaded.config().maxPositions());
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
                     try (TextTokenizer tok = loadTokenizer(model, loaded)) {
@@ -99,6 +100,20 @@ final class EvalCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Refuses a {@code --seq-len} beyond the model's positions rather than capping it: a loss
+     * measured at a shorter context than asked for is another number (loss falls with context), and
+     * a script reading the {@code --json} line would never see a note that it was capped.
+     */
+    private void checkSeqLen(Path model, int positions) {
+        int most = Math.max(1, positions - 1);
+        if (seqLen != null && seqLen > most) {
+            throw new IllegalArgumentException("--seq-len " + seqLen + " is longer than " + model + " allows: its "
+                    + positions + " positions take blocks of at most " + most + " + 1 tokens (use --seq-len "
+                    + most + " or less)");
+        }
     }
 
     /** Rejects every engine but {@code djl} (ONNX Runtime comes later). */

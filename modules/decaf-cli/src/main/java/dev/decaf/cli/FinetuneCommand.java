@@ -1,5 +1,7 @@
 package dev.decaf.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.finetune.Finetune;
@@ -19,12 +21,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code decaf finetune}: run a recipe, or continue a run. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = {"Fine-tune a model as a recipe says (default: recipes/quickstart.yaml), with checkpoints,",
-            "metrics (OUT/metrics.jsonl), a loss plot (OUT/loss.png) and the final model (OUT/model)."},
+        description = {"Fine-tune a model as a recipe says (YAML).",
+            "Without RECIPE, recipes/quickstart.yaml. The run writes checkpoints, metrics (OUT/metrics.jsonl),",
+            "a loss plot (OUT/loss.png) and the final model (OUT/model)."},
         footer = {"", "Examples:", "  ./decaf finetune",
             "  ./decaf finetune recipes/quickstart.yaml --set train.steps=50 --out runs/short",
-            "  ./decaf finetune --resume runs/quickstart        (continue from the newest intact checkpoint)",
-            "", "Ctrl-C writes a checkpoint and stops; --resume continues it with the same losses."})
+            "  ./decaf finetune --set train.steps=50 --json | tail -n 1",
+            "  ./decaf finetune --resume runs/quickstart",
+            "", "Ctrl-C writes a checkpoint and stops; --resume continues it from its newest intact checkpoint,"
+                + " with the same losses. --json ends the output with one line: {\"val_loss_before\": ...,"
+                + " \"val_loss_after\": ..., \"task_accuracy_before\": ..., \"task_accuracy_after\": ...,"
+                + " \"steps\": ..., \"out\": ..., \"interrupted\": ...} (null for what was not measured)."})
 final class FinetuneCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -42,6 +49,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
             description = "Continue the run in DIR (or the recipe's out) from its newest intact checkpoint.")
     String resume;
+
+    @Option(names = "--json", description = "End the output with the outcome as one JSON line (see below).")
+    boolean json;
 
     /** The out directory of a recipe (for {@code --resume} without a directory). */
     private static Path outOf(Path recipe) {
@@ -91,6 +101,10 @@ final class FinetuneCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Finetune.Outcome o = run.run();
+            if (json) {
+                System.out.println(outcomeJson(o, r.out()));
+                System.out.flush();
+            }
             return o.interrupted() ? 130 : 0;
         } catch (DivergedException e) {
             err.println("decaf: " + e.getMessage());
@@ -103,6 +117,32 @@ final class FinetuneCommand implements Callable<Integer> {
             } catch (IllegalStateException e) {
                 // the JVM is already shutting down (Ctrl-C, SIGTERM): the hook is running
             }
+        }
+    }
+
+    /**
+     * The outcome as one JSON object: {@code val_loss_before}, {@code val_loss_after}, {@code
+     * task_accuracy_before}, {@code task_accuracy_after} (null where not measured: no validation
+     * split, no task, or a resumed run's task score before), {@code steps} (the last step), {@code
+     * out} and {@code interrupted}.
+     */
+    static String outcomeJson(Finetune.Outcome o, Path out) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        number(n, "val_loss_before", o.valBefore());
+        number(n, "val_loss_after", o.valAfter());
+        number(n, "task_accuracy_before", o.taskBefore());
+        number(n, "task_accuracy_after", o.taskAfter());
+        n.put("steps", o.state().step());
+        n.put("out", out.toString());
+        n.put("interrupted", o.interrupted());
+        return n.toString();
+    }
+
+    private static void number(ObjectNode n, String key, double value) {
+        if (Double.isFinite(value)) {
+            n.put(key, value);
+        } else {
+            n.putNull(key);
         }
     }
 

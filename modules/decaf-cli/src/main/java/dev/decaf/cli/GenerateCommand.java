@@ -6,6 +6,7 @@ import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {"Continue a prompt with a model; print the generated text (not the prompt).",
             "Sampling: temperature, then top-k, then top-p on what top-k kept;",
             "--temperature 0 is greedy. Stops after --max-tokens tokens or at",
-            "end-of-text. Each token runs a full forward pass (no KV cache yet)."},
+            "end-of-text. Each token runs a full forward pass (no KV cache yet).",
+            "A prompt longer than the model's positions is cut to its last tokens, with a note on stderr."},
         footer = {"", "Examples:", "  ./decaf generate --model runs/tiny --prompt 'Once upon a time'",
             "  ./decaf generate --model runs/tiny --prompt 'def f(x):' --temperature 0",
             "  ./decaf generate --model runs/tiny --prompt 'The' --top-k 40 --top-p 0.95",
@@ -48,6 +50,13 @@ final class GenerateCommand implements Callable<Integer> {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
             try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded)) {
                 Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, sampler);
+                int positions = loaded.config().maxPositions();
+                if (r.promptIds().length > positions) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.printf(Locale.ROOT, "decaf: note: the prompt is %d tokens; %s has %d positions, so it saw only"
+                            + " the prompt's last %d tokens%n", r.promptIds().length, model.dir(), positions, positions);
+                    err.flush();
+                }
                 out.println(r.text());
                 out.flush();
             }

@@ -19,13 +19,16 @@ import picocli.CommandLine.Option;
 
 /** {@code decaf init}: a randomly initialised model directory in Hugging Face layout, with a tokenizer. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Write a randomly initialised model directory (config.json, model.safetensors,",
-            "tokenizer.json) from a models/*.json config."},
+        description = {"Write a randomly initialised model directory from a config.",
+            "The directory holds config.json, model.safetensors and tokenizer.json (Hugging Face layout);",
+            "the config is a models/*.json file."},
         footer = {"", "Examples:", "  ./decaf init --config models/gpt2-tiny.json --out runs/tiny",
-            "  ./decaf init --config models/llama-tiny.json --out runs/llama --seed 7 --tokenizer-corpus data.txt",
-            "  ./decaf init --config models/gpt2-small.json --out runs/gpt2 --tokenizer path/to/tokenizer.json",
-            "", "Without --tokenizer, decaf writes a byte-level BPE tokenizer: trained to the model's vocab_size on",
-            "--tokenizer-corpus files, or bytes only (257 tokens with <|endoftext|>) when none are given."})
+            "  ./decaf init --config models/llama-tiny.json --out runs/llama --seed 7 \\",
+            "      --tokenizer-corpus data.txt",
+            "  ./decaf init --config models/quickstart-base.json --out runs/base \\",
+            "      --tokenizer models/quickstart-base/tokenizer.json",
+            "", "Without --tokenizer, decaf writes a byte-level BPE tokenizer: trained to the model's vocab_size on"
+                + " --tokenizer-corpus files, or bytes only (257 tokens with <|endoftext|>) when none are given."})
 final class InitCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

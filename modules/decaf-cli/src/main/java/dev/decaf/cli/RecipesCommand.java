@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         description = "List, show and validate fine-tuning recipes (YAML), and list their keys.",
         subcommands = {RecipesCommand.ListRecipes.class, RecipesCommand.Show.class, RecipesCommand.Keys.class,
             RecipesCommand.Validate.class},
-        footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes show gpt2-tiny", "  ./decaf recipes keys train",
-            "  ./decaf recipes validate gpt2-tiny --set train.steps=100 --resolved"})
+        footer = {"", "Examples:", "  ./decaf recipes list", "  ./decaf recipes show quickstart", "  ./decaf recipes keys train",
+            "  ./decaf recipes validate quickstart --set train.steps=100 --resolved"})
 final class RecipesCommand implements Runnable {
 
     /** Where the shipped recipes live, relative to the working directory. */
@@ -127,7 +127,7 @@ final class RecipesCommand implements Runnable {
     /** {@code decaf recipes show NAME}. */
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print a recipe as written (NAME: a shipped recipe's name or a file).",
-            footer = {"", "Examples:", "  ./decaf recipes show gpt2-tiny", "  ./decaf recipes show path/to/recipe.yaml"})
+            footer = {"", "Examples:", "  ./decaf recipes show quickstart", "  ./decaf recipes show my-recipes/tiny.yaml"})
     static final class Show implements Callable<Integer> {
 
         @Spec
@@ -185,10 +185,10 @@ final class RecipesCommand implements Runnable {
                 "the exit code is then 2. Relative model, tokenizer and data paths are",
                 "resolved against the recipe's directory; out stays relative to the working",
                 "directory."},
-            footer = {"", "Examples:", "  ./decaf recipes validate recipes/gpt2-tiny.yaml",
-                "  ./decaf recipes validate gpt2-tiny --set train.steps=100 --resolved",
-                "  ./decaf recipes validate my.yaml --set optimizer.betas=[0.9,0.95]",
-                "  ./decaf recipes validate my.yaml --no-file-checks"})
+            footer = {"", "Examples:", "  ./decaf recipes validate recipes/quickstart.yaml",
+                "  ./decaf recipes validate quickstart --set train.steps=100 --resolved",
+                "  ./decaf recipes validate my-recipes/tiny.yaml --set optimizer.betas=[0.9,0.95]",
+                "  ./decaf recipes validate my-recipes/tiny.yaml --no-file-checks"})
     static final class Validate implements Callable<Integer> {
 
         @Spec

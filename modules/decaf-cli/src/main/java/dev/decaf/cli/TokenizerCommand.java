@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code decaf tokenizer}: tokenizer tools. */
-@Command(name = "tokenizer", description = "Train byte-level BPE tokenizers (Hugging Face tokenizer.json).",
+@Command(name = "tokenizer", mixinStandardHelpOptions = true,
+        description = "Train byte-level BPE tokenizers (Hugging Face tokenizer.json).",
+        footer = {"", "Examples:", "  ./decaf tokenizer train --help"},
         subcommands = {TokenizerCommand.Train.class})
 final class TokenizerCommand implements Runnable {
 
@@ -35,10 +37,10 @@ final class TokenizerCommand implements Runnable {
                 "Writes DIR/tokenizer.json in Hugging Face format (loads in DJL and HF tokenizers);",
                 "any UTF-8 text round-trips. Special tokens get the last ids."},
             footer = {"", "Examples:",
-                "  ./decaf tokenizer train --vocab-size 8192 --out tok data/kjv.txt",
+                "  ./decaf tokenizer train --vocab-size 8192 --out tok data.txt",
                 "  ./decaf tokenizer train --vocab-size 32000 --min-frequency 5 --out tok *.txt",
-                "  ./decaf tokenizer train --vocab-size 4096 --special '<|pad|>' --out tok a.txt",
-                "  ./decaf tokenizer train --vocab-size 1024 --no-special --out tok a.txt"})
+                "  ./decaf tokenizer train --vocab-size 512 --special '<pad>' --out tok data.txt",
+                "  ./decaf tokenizer train --vocab-size 1024 --no-special --out tok data.txt"})
     static final class Train implements Callable<Integer> {
 
         @Option(names = "--vocab-size", required = true, paramLabel = "N",

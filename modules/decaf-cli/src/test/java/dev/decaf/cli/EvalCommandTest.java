@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Evaluator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,10 +79,39 @@ class EvalCommandTest {
         // 20 × 37 bytes + 1 end-of-text = 741 tokens → 23 blocks of 32, 31 predicted positions each
         assertEquals(23 * 31, j.get("tokens").asLong());
 
-        DecafCliTest.Run capped = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
-                "--seq-len", "5000");
-        assertEquals(0, capped.code(), capped.err());
-        assertTrue(capped.out().contains("packed into blocks of 64 tokens"), "capped at 64 positions: " + capped.out());
+        DecafCliTest.Run longest = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
+                "--seq-len", "63");
+        assertEquals(0, longest.code(), longest.err());
+        assertTrue(longest.out().contains("packed into blocks of 64 tokens"), longest.out());
+    }
+
+    @Test
+    void aSeqLenBeyondTheModelsPositionsIsRefusedNotCapped() throws Exception {
+        Path data = Files.writeString(tmp.resolve("long.txt"), "Weight decay done right, on the JVM.\n".repeat(20));
+        DecafCliTest.Run r = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
+                "--seq-len", "500", "--json");
+        assertEquals(2, r.code(), r.out());
+        assertEquals("decaf: --seq-len 500 is longer than " + model + " allows: its 64 positions take blocks of at most"
+                + " 63 + 1 tokens (use --seq-len 63 or less) (--verbose shows the stack trace)", r.err().strip());
+        assertTrue(r.out().isEmpty(), "no loss at another context: " + r.out());
+    }
+
+    @Test
+    void theDataIsNotLabelledTrainingData() throws Exception {
+        Path data = Files.writeString(tmp.resolve("label.txt"), "Held-out text, not training data.\n".repeat(30));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DecafCliTest.Run r;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            r = InferCli.run("eval", "--model", model.toString(), "--data", data.toString());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(0, r.code(), r.err());
+        String all = r.out() + r.err() + log.toString(StandardCharsets.UTF_8);
+        assertTrue(all.contains("samples="), "the sizes are logged: " + all);
+        assertTrue(!all.contains("train=") && !all.contains("validation="), "eval data is no split: " + all);
     }
 
     @Test

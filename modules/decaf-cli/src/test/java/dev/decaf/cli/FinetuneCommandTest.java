@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.decaf.train.metrics.FinalValidation;
+import dev.decaf.train.metrics.MetricsLog;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -137,6 +142,89 @@ class FinetuneCommandTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(straight, losses(b), "resumed losses equal the uninterrupted run's; the killed run had logged "
                 + beforeResume.size() + " steps; checkpoints " + names);
+    }
+
+    /** Runs decaf in this JVM, with System.out and System.err (the run's console and log) captured too. */
+    static DecafCliTest.Run runCapturing(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DecafCliTest.Run r;
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            r = DecafCliTest.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return new DecafCliTest.Run(r.code(), console.toString(StandardCharsets.UTF_8) + r.out(),
+                log.toString(StandardCharsets.UTF_8) + r.err());
+    }
+
+    static long finalValidationLines(Path run) throws IOException {
+        return MetricsLog.read(run.resolve(MetricsLog.FILE_NAME)).stream()
+                .filter(FinalValidation::isFinalValidation).count();
+    }
+
+    @Test
+    void jsonOutcomeSkippedLinesWarnedOnceAndResumingAFinishedRunAddsNoValidationLine() throws Exception {
+        Path model = DecafCliTest.initTinyModel(tmp.resolve("model"), 2);
+        StringBuilder lines = new StringBuilder();
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int i = 0; i < 200; i++) {
+            lines.append("{\"text\": \"alpha beta ").append(rnd.nextInt(1000)).append(" gamma.\"}\n");
+        }
+        lines.append("{broken\n").append("{\"text\": 3}\n");
+        Files.writeString(tmp.resolve("bad.jsonl"), lines);
+        Path out = tmp.resolve("json-run");
+        Path r = tmp.resolve("skip.yaml");
+        Files.writeString(r, """
+                model: %s
+                data:
+                  train: bad.jsonl
+                  validation_fraction: 0.1
+                  skip_bad_lines: true
+                train:
+                  steps: 4
+                  batch_size: 2
+                  seq_len: 16
+                  eval_every: 2
+                  eval_batches: 1
+                  checkpoint_every: 2
+                out: %s
+                """.formatted(model, out));
+
+        DecafCliTest.Run run = runCapturing("finetune", r.toString(), "--json");
+        assertEquals(0, run.code(), run.err());
+        String all = run.out() + run.err();
+        assertEquals(1, all.lines().filter(l -> l.contains("bad.jsonl:201:")).count(), "warned once: " + all);
+        assertEquals(1, all.lines().filter(l -> l.contains("bad.jsonl:202:")).count(), "warned once: " + all);
+        String last = run.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        JsonNode j = new ObjectMapper().readTree(last);
+        assertEquals(List.of("val_loss_before", "val_loss_after", "task_accuracy_before", "task_accuracy_after", "steps",
+                "out", "interrupted"), List.copyOf(iterable(j.fieldNames())), last);
+        assertTrue(j.get("val_loss_before").isNumber() && j.get("val_loss_after").isNumber(), last);
+        assertTrue(j.get("task_accuracy_before").isNull() && j.get("task_accuracy_after").isNull(), "no task: " + last);
+        assertEquals(4, j.get("steps").asInt());
+        assertEquals(out.toString(), j.get("out").asText());
+        assertFalse(j.get("interrupted").asBoolean());
+        assertEquals(1, finalValidationLines(out));
+
+        DecafCliTest.Run again = runCapturing("finetune", "--resume", out.toString(), "--json");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(4, losses(out).size(), "no step trained again");
+        assertEquals(1, finalValidationLines(out), "one final val_loss line after resuming a finished run");
+        JsonNode k = new ObjectMapper().readTree(again.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(4, k.get("steps").asInt());
+        assertEquals(j.get("val_loss_after").asDouble(), k.get("val_loss_after").asDouble(), 1e-6);
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> l = new ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
     }
 
     static List<String> checkpointNames(Path run) throws IOException {

@@ -62,6 +62,20 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aPromptLongerThanTheModelsPositionsIsCutWithANote() {
+        // the byte-level tokenizer: one token per ASCII character; gpt2-tiny has 64 positions
+        DecafCliTest.Run r = InferCli.run("generate", "--model", model.toString(), "--prompt", "x".repeat(100),
+                "--temperature", "0", "--max-tokens", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("decaf: note: the prompt is 100 tokens; " + model + " has 64 positions, so it saw only the prompt's"
+                + " last 64 tokens", r.err().strip());
+        DecafCliTest.Run fits = InferCli.run("generate", "--model", model.toString(), "--prompt", "x".repeat(64),
+                "--temperature", "0", "--max-tokens", "3");
+        assertEquals(0, fits.code(), fits.err());
+        assertTrue(fits.err().isEmpty(), "no note when the prompt fits: " + fits.err());
+    }
+
+    @Test
     void badNumbersAreOneLineErrorsWithExitTwo() {
         String m = model.toString();
         DecafCliTest.Run topP = InferCli.run("generate", "--model", m, "--prompt", "x", "--top-p", "0");

@@ -26,10 +26,17 @@ public record DataStats(
         long droppedTokens,
         long skippedLines) {
 
+    /**
+     * Returns the sizes on one line. Without a validation split the samples are not labelled
+     * {@code train=}: the data may be read for evaluation, not training.
+     */
     @Override
     public String toString() {
-        return "documents=" + documents + " tokens=" + tokens + " train=" + trainSamples + " samples/"
-                + trainTokens + " tokens validation=" + validationSamples + " samples/" + validationTokens
-                + " tokens dropped=" + droppedTokens + " tokens skipped=" + skippedLines + " lines";
+        String samples = validationSamples == 0 && validationTokens == 0
+                ? " samples=" + trainSamples + "/" + trainTokens + " tokens"
+                : " train=" + trainSamples + " samples/" + trainTokens + " tokens validation=" + validationSamples
+                        + " samples/" + validationTokens + " tokens";
+        return "documents=" + documents + " tokens=" + tokens + samples + " dropped=" + droppedTokens
+                + " tokens skipped=" + skippedLines + " lines";
     }
 }

@@ -65,7 +65,7 @@ final class TokenSource {
             } catch (IOException | RuntimeException e) {
                 String warning = spec.file() + ": token cache " + metaFile + " is corrupt (" + oneLine(e)
                         + "); tokenising again";
-                LOG.warn(warning);
+                LOG.debug(warning); // reported once, through LmDataset.warnings()
                 warnings.add(warning);
             }
         }

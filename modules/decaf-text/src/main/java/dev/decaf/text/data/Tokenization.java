@@ -145,7 +145,7 @@ final class Tokenization {
                 if (skipped.size() < MAX_REPORTED) {
                     String message = DataException.where(file, r.lineNumber()) + ": " + p.getMessage();
                     skipped.add(message);
-                    LOG.warn("skipped {}", message);
+                    LOG.debug("skipped {}", message); // reported once, through LmDataset.warnings()
                 }
             }
         }

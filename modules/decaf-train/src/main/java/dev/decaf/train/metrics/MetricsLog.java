@@ -92,7 +92,8 @@ public final class MetricsLog implements Closeable {
     /**
      * Opens {@code dir/metrics.jsonl} to continue a run from a checkpoint at {@code step}: as
      * {@link #open}, and entries whose {@code "step"} is greater than {@code step} (logged after the
-     * checkpoint by the run that crashed) are removed. The file is rewritten atomically when
+     * checkpoint by the run that crashed) are removed, and so is a {@link FinalValidation} line at
+     * {@code step} (left by a run that finished or stopped there; the resumed run writes its own). The file is rewritten atomically when
      * anything is removed.
      *
      * @param dir the run directory
@@ -111,7 +112,11 @@ public final class MetricsLog implements Closeable {
             List<String> kept = new ArrayList<>(lines.size());
             for (String line : lines) {
                 JsonNode s = line.isBlank() ? null : parse(line);
-                if (s == null || !s.has("step") || !s.get("step").isNumber() || s.get("step").asLong() <= step) {
+                boolean stepped = s != null && s.has("step") && s.get("step").isNumber();
+                long at = stepped ? s.get("step").asLong() : 0;
+                // a final validation line at the checkpoint's step (a finished or stopped run) is
+                // written again when the resumed run ends
+                if (!stepped || at < step || at == step && !FinalValidation.isFinalValidation(s)) {
                     kept.add(line);
                 }
             }
