@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "groups", mixinStandardHelpOptions = true,
         description = {"Print the decay-group table (group, tensors, parameters, λ, rule, lr_scale) for a model:",
-            "the recipe's optimizer, schedule and groups, or a preset. Reads config.json only.",
+            "the recipe's optimizer, schedule and groups, or a preset. Reads only the config, no weights.",
             "Parameters no group matches follow the standard rule: default (the optimizer's λ and rule)",
             "and default_no_decay (norms, biases and anything with < 2 dimensions: no decay)."},
         footer = {"", "Examples:", "  ./decaf groups --model models/quickstart-base",
