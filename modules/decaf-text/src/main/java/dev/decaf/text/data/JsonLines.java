@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,13 +55,7 @@ public final class JsonLines {
      * @throws IOException on a read error
      */
     public static void read(Path file, ObjectHandler handler) throws IOException {
-        InputStream in;
-        try {
-            in = Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file, "no such file");
-        }
-        try (LineReader r = new LineReader(file, in)) {
+        try (LineReader r = open(file)) {
             for (String line; (line = r.next()) != null; ) {
                 if (blank(line)) {
                     continue;
@@ -91,13 +84,7 @@ public final class JsonLines {
      * @throws IOException on a read error
      */
     public static Optional<JsonNode> first(Path file) throws IOException {
-        InputStream in;
-        try {
-            in = Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file, "no such file");
-        }
-        try (LineReader r = new LineReader(file, in)) {
+        try (LineReader r = open(file)) {
             for (String line; (line = r.next()) != null; ) {
                 if (!blank(line)) {
                     try {
@@ -109,6 +96,14 @@ public final class JsonLines {
             }
         }
         return Optional.empty();
+    }
+
+    private static LineReader open(Path file) throws IOException {
+        try {
+            return new LineReader(file, Files.newInputStream(file));
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "no such file");
+        }
     }
 
     /**
