@@ -250,7 +250,7 @@ class FinetuneCommandTest {
         assertEquals(1, checkpoints.size(), "one checkpoint, written on the way out, no temporary leftovers: " + checkpoints);
         JsonNode state = new ObjectMapper().readTree(checkpoints.get(0).resolve("trainer_state.json").toFile());
         assertEquals(losses(c).size(), state.get("step").asInt(), "the checkpoint is at the last logged step");
-        assertTrue(Files.readString(tmp.resolve("child.log")).contains("continue with: decaf finetune --resume"));
+        assertTrue(Files.readString(tmp.resolve("child.log")).contains("continue with: ./decaf finetune --resume"));
     }
 
     @Test

@@ -58,7 +58,7 @@ final class FormatDetection {
         }
         if (!json) {
             throw new DataException(file, "cannot tell the format from the file name (expected .txt, .jsonl or .json);"
-                    + " set it with optFormat");
+                    + " a recipe can set data.format");
         }
         return new Layout(detect(file, skipBadLines), false);
     }

@@ -138,7 +138,7 @@ class DataErrorsTest {
                 + " or 'input_ids', found 'foo', 'bar'", builder(f, 4));
         Path csv = write(dir.resolve("x.csv"), "a,b\n");
         assertError(csv + ": cannot tell the format from the file name (expected .txt, .jsonl or .json);"
-                + " set it with optFormat", builder(csv, 4));
+                + " a recipe can set data.format", builder(csv, 4));
     }
 
     @Test

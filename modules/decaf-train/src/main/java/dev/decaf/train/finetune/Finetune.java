@@ -220,7 +220,7 @@ public final class Finetune {
                 if (result.stopped()) {
                     // while still "training": a shutdown hook waits for this line
                     console.println("stopped at step " + result.state().step() + "; checkpoint "
-                            + checkpointer.lastCheckpoint() + "; continue with: decaf finetune --resume " + out);
+                            + checkpointer.lastCheckpoint() + "; continue with: ./decaf finetune --resume " + out);
                     console.flush();
                 }
                 return new Trained(result, taskBefore, metrics.file());
