@@ -66,7 +66,7 @@ public final class ModelArchitectures {
         ConfigParser p = PARSERS.get(modelType);
         if (p == null) {
             throw new IOException(source + ": key 'model_type' is '" + modelType + "': decaf supports "
-                    + String.join(" and ", PARSERS.keySet().stream().map(t -> "'" + t + "'").toList()));
+                    + String.join(" and ", modelTypes().stream().map(t -> "'" + t + "'").toList()));
         }
         return p;
     }

@@ -3,7 +3,6 @@ package dev.decaf.text.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.decaf.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -218,16 +217,5 @@ final class TokenCache {
             f.put("bytes", sum.bytes());
             f.put("crc32c", sum.crc32c());
         }
-    }
-
-    /**
-     * Renames a finished temporary file into place, atomically where the file system allows.
-     *
-     * @param tmp the temporary file
-     * @param target its final name
-     * @throws IOException when the rename fails
-     */
-    static void commit(Path tmp, Path target) throws IOException {
-        AtomicFiles.move(tmp, target);
     }
 }

@@ -1,6 +1,7 @@
 package dev.decaf.text.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.decaf.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,14 +162,14 @@ final class TokenSource {
             }
             TokenCache.writeMeta(metaTmp, key, spec, meta);
             Files.deleteIfExists(metaFile);
-            TokenCache.commit(tokensTmp, tokensFile);
+            AtomicFiles.move(tokensTmp, tokensFile);
             if (pc) {
-                TokenCache.commit(maskTmp, maskFile);
+                AtomicFiles.move(maskTmp, maskFile);
             }
             if (ids) {
-                TokenCache.commit(offsetsTmp, offsetsFile);
+                AtomicFiles.move(offsetsTmp, offsetsFile);
             }
-            TokenCache.commit(metaTmp, metaFile);
+            AtomicFiles.move(metaTmp, metaFile);
             LOG.info("{}: {} documents, {} tokens, {} lines skipped, tokenised in {} ms", spec.file(),
                     meta.documents(), meta.tokens(), meta.skippedLines(), (System.nanoTime() - start) / 1_000_000);
             return new TokenSource(spec, meta, false,
