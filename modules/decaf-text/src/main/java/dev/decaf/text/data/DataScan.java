@@ -59,8 +59,6 @@ public final class DataScan {
         MISSING_FILE("missing-file"),
         /** The format cannot be told, or the tokenizer cannot serve it. */
         FORMAT("format"),
-        /** No data: no non-blank line, every line bad, or too few tokens for one block. */
-        EMPTY("empty-data"),
         /** Not text: invalid UTF-8 or a NUL byte. */
         BINARY("binary"),
         /** A line longer than the line limit (read through, never held). */
@@ -72,7 +70,9 @@ public final class DataScan {
         /** A line of another format than the file's. */
         MIXED_FORMAT("mixed-format"),
         /** Examples longer than {@code seqLen + 1} tokens. */
-        OVERLONG("overlong");
+        OVERLONG("overlong"),
+        /** No data: no non-blank line, every line bad, or too few tokens for one block (listed last: it follows from the rest). */
+        EMPTY("empty-data");
 
         private final String id;
 
