@@ -206,4 +206,31 @@ class RecipesValidateCommandTest {
         assertTrue(checked.err().contains(r + ":3: data.train: no such file or directory: "), checked.err());
         assertTrue(checked.err().contains("train.seq_len 1000 exceeds the model's 64 positions"), checked.err());
     }
+
+    @Test
+    void anUnreadableConfigOrTokenizerAndATooLargeVocabularyAreNamed() throws IOException {
+        jsonl("train.jsonl", pc("Q: a", " b"), pc("Q: cc", " d"));
+        // a model directory whose config declares 100 tokens while its tokenizer has 257
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Files.writeString(small.resolve("config.json"), Files.readString(model.resolve("config.json"))
+                .replaceFirst("\"vocab_size\"\\s*:\\s*512", "\"vocab_size\": 100"));
+        Files.copy(model.resolve("tokenizer.json"), small.resolve("tokenizer.json"));
+        Path r = Files.writeString(tmp.resolve("v.yaml"), "model: small\ndata:\n  train: train.jsonl\n"
+                + "  validation_fraction: 0\ntrain:\n  steps: 10\n  seq_len: 8\nout: runs/x\n");
+        DecafCliTest.Run vocab = DecafCliTest.run("recipes", "validate", r.toString());
+        assertEquals(2, vocab.code(), vocab.out());
+        assertEquals(List.of(r + ": tokenizer " + small.resolve("tokenizer.json") + " has 257 tokens but the model's"
+                + " vocab_size is 100", "decaf: " + r + ": 1 error, 0 warnings"), vocab.err().lines().toList());
+
+        Files.writeString(small.resolve("config.json"), "{\"model_type\": \"gpt2\",");
+        Files.writeString(small.resolve("tokenizer.json"), "{}");
+        DecafCliTest.Run broken = DecafCliTest.run("recipes", "validate", r.toString(), "--json");
+        assertEquals(2, broken.code(), broken.out());
+        List<Map<String, Object>> errors = list(json(broken), "errors");
+        assertEquals(List.of("model", "tokenizer"), errors.stream().map(e -> e.get("kind")).toList());
+        assertTrue(((String) errors.get(0).get("message")).startsWith("model: " + small.resolve("config.json")
+                + ": not valid JSON"), errors.toString());
+        assertTrue(((String) errors.get(1).get("message")).startsWith("tokenizer: cannot read "
+                + small.resolve("tokenizer.json")), errors.toString());
+    }
 }
