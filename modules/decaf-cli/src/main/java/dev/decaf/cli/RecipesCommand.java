@@ -1,8 +1,9 @@
 package dev.decaf.cli;
 
-import dev.decaf.train.recipe.Problem;
+import dev.decaf.train.finetune.Finding;
+import dev.decaf.train.finetune.RecipeValidation;
+import dev.decaf.train.finetune.ValidationReport;
 import dev.decaf.train.recipe.Recipe;
-import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.recipe.RecipeKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code decaf recipes}: list the shipped fine-tuning recipes (every {@code *.yaml} in {@code
  * recipes/} under the current working directory), print one, list every recipe key (from the
- * recipe schema), or validate a recipe with overrides (every problem, with its line, before any
- * work starts).
+ * recipe schema), or validate a recipe with overrides: everything {@code finetune} would reject,
+ * model, tokenizer, groups and a streaming scan of the data included ({@link RecipeValidation}),
+ * every problem at once, before any work starts.
  */
 @Command(name = "recipes", mixinStandardHelpOptions = true,
         description = "List, show and validate fine-tuning recipes (YAML), and list their keys.",
@@ -180,13 +182,27 @@ final class RecipesCommand implements Runnable {
 
     /** {@code decaf recipes validate FILE}. */
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = {"Check a recipe and its overrides without running anything.",
-                "Every problem is printed, one per line (FILE:LINE: key.path: message), and",
-                "the exit code is then 2. Relative model, tokenizer and data paths are",
-                "resolved against the recipe's directory; out stays relative to the working",
-                "directory."},
+            description = {"Check a recipe and its overrides for everything finetune would reject, without",
+                "training or writing anything: the recipe's keys, types and values, missing files,",
+                "the model config (seq_len against its positions), the tokenizer (readable, its",
+                "vocabulary within the model's vocab_size), the optimizer groups (one that matches no",
+                "parameter, one parameter in two groups) and a streaming scan of the training and",
+                "validation data with the model's tokenizer: empty or binary files, malformed JSON",
+                "lines, missing or mistyped fields, lines of another format, lines longer than 8 MiB,",
+                "examples longer than seq_len + 1 tokens, a validation_fraction that leaves no",
+                "training sample. Every problem is printed, one per line (FILE:LINE: message;",
+                "at most 5 per kind and file, with a count of the rest), then a summary line.",
+                "Errors exit 2; warnings (bad lines that skip_bad_lines skips) and notes alone",
+                "exit 0 and say ok. Relative model, tokenizer and data paths are resolved against",
+                "the recipe's directory; out stays relative to the working directory.",
+                "--json prints one object instead: {\"ok\": bool, \"recipe\": FILE, \"errors\": [...],",
+                "\"warnings\": [...], \"notes\": [...], \"data\": {\"train\": {...}, \"validation\": {...}}},",
+                "each finding {\"kind\", \"message\", \"file\", \"line\"} (null when unknown), each split",
+                "{\"source\", \"format\", \"lines\", \"examples\", \"tokens\", \"longest\", \"longest_line\",",
+                "\"overlong\", \"samples\", \"problems\": {KIND: count}} (token counts null when not measured)."},
             footer = {"", "Examples:", "  ./decaf recipes validate recipes/quickstart.yaml",
                 "  ./decaf recipes validate quickstart --set train.steps=100 --resolved",
+                "  ./decaf recipes validate quickstart --set train.seq_len=16 --json",
                 "  ./decaf recipes validate my-recipes/tiny.yaml --set optimizer.betas=[0.9,0.95]",
                 "  ./decaf recipes validate my-recipes/tiny.yaml --no-file-checks"})
     static final class Validate implements Callable<Integer> {
@@ -203,33 +219,53 @@ final class RecipesCommand implements Runnable {
         @Option(names = "--resolved", description = "Also print the resolved recipe (every default filled in) and its hash.")
         boolean resolved;
 
-        @Option(names = "--no-file-checks", description = "Do not check that model, tokenizer and data paths exist.")
+        @Option(names = "--no-file-checks", description = "Check only the recipe itself: no paths, model, tokenizer or data.")
         boolean noFileChecks;
 
+        @Option(names = "--json", description = "Print the report as one JSON object on stdout (shape above).")
+        boolean json;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             Path path = find(file);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Recipe recipe;
-            try {
-                recipe = Recipe.load(path, overrides.values(), !noFileChecks);
-            } catch (RecipeException e) {
-                for (Problem p : e.problems()) {
-                    err.println(p);
+            ValidationReport report = RecipeValidation.validate(path, overrides.values(), !noFileChecks);
+            if (json) {
+                out.println(report.toJson());
+                out.flush();
+                return report.ok() ? 0 : Errors.BAD_INPUT;
+            }
+            for (Finding f : report.findings()) {
+                switch (f.severity()) {
+                    case ERROR -> err.println(f);
+                    case WARNING -> err.println("warning: " + f);
+                    case INFO -> out.println("note: " + f);
                 }
-                int n = e.problems().size();
-                err.println("decaf: " + path + ": " + n + (n == 1 ? " problem" : " problems"));
+            }
+            report.data().keySet().forEach(split -> out.println(report.summary(split)));
+            int errors = report.errors().size();
+            int warnings = report.warnings().size();
+            String counts = count(errors, "error") + ", " + count(warnings, "warning");
+            if (!report.ok()) {
+                out.flush();
+                err.println("decaf: " + path + ": " + counts);
                 err.flush();
                 return Errors.BAD_INPUT;
             }
-            out.println(path + ": ok");
+            out.println(path + ": ok" + (warnings > 0 ? " (" + count(warnings, "warning") + ")" : ""));
             if (resolved) {
+                Recipe recipe = Recipe.load(path, overrides.values(), false);
                 out.println("# sha256 " + recipe.hash());
                 out.print(recipe.toYaml());
             }
             out.flush();
+            err.flush();
             return 0;
+        }
+
+        private static String count(int n, String what) {
+            return n + " " + what + (n == 1 ? "" : "s");
         }
     }
 }

@@ -96,7 +96,14 @@ final class FormatDetection {
         throw new DataException(file, "no data");
     }
 
-    private static DataFormat fromKeys(JsonNode object) throws LineProblem {
+    /**
+     * Tells a line's format from its keys, as {@link DataFormat#AUTO} does.
+     *
+     * @param object the line's object
+     * @return the format its keys name
+     * @throws LineProblem when the keys name no format
+     */
+    static DataFormat fromKeys(JsonNode object) throws LineProblem {
         if (object.has("input_ids")) {
             return DataFormat.TOKENS;
         }

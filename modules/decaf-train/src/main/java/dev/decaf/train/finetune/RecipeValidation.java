@@ -1,0 +1,352 @@
+package dev.decaf.train.finetune;
+
+import dev.decaf.core.config.ModelConfig;
+import dev.decaf.core.decay.DecayRule;
+import dev.decaf.core.groups.GroupPlan;
+import dev.decaf.core.groups.GroupRule;
+import dev.decaf.core.groups.ParamInfo;
+import dev.decaf.djl.optim.ParamGroups;
+import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.data.DataFormat;
+import dev.decaf.text.data.DataScan;
+import dev.decaf.text.data.builtin.BuiltinData;
+import dev.decaf.text.tokenizer.TextTokenizer;
+import dev.decaf.train.recipe.Problem;
+import dev.decaf.train.recipe.Recipe;
+import dev.decaf.train.recipe.RecipeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Checks a recipe for everything {@code decaf finetune} would reject, without training and
+ * without writing anything: each check {@link FinetuneSetup} makes, on the same inputs, and a
+ * streaming {@link DataScan} of every data file. All problems are reported, not just the first.
+ *
+ * <p>The checks and their {@link Finding#kind() kinds}: {@code schema} (the recipe itself: syntax,
+ * keys, types, values) and {@code missing-file}; {@code model} (the config cannot be read, or the
+ * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions); {@code
+ * tokenizer} (cannot be read) and {@code vocab} (more tokens than the model's {@code vocab_size});
+ * {@code groups} (a group that matches no parameter, with the closest names; a parameter two groups
+ * match), resolved on the parameters the model declares from its config, no weights loaded; per
+ * data file the {@link DataScan.Kind kinds} of the scan ({@code empty-data}, {@code binary}, {@code
+ * malformed-json}, {@code field}, {@code mixed-format}, {@code overlong}, {@code line-too-long},
+ * …); {@code validation-split} ({@code data.validation_fraction} leaves no training sample) and
+ * {@code mixed-format} between the training and validation files (a warning).
+ *
+ * <p>A model made from a config trains its tokenizer at the start of {@code finetune}: then the
+ * data's structure is checked and token lengths are not (a note says so), unless an earlier start
+ * of the run left {@code OUT/tokenizer/tokenizer.json}. Built-in data is generated into a temporary
+ * directory, scanned and deleted.
+ */
+public final class RecipeValidation {
+
+    private RecipeValidation() {}
+
+    /**
+     * Loads a recipe with overrides and checks it.
+     *
+     * @param file the recipe file
+     * @param overrides {@code key.path=value} overrides
+     * @param checkFiles whether files are checked at all: without, only the recipe's schema is
+     * @return the report
+     * @throws IOException when a file cannot be read for a reason other than its content
+     */
+    public static ValidationReport validate(Path file, List<String> overrides, boolean checkFiles) throws IOException {
+        ValidationReport.Builder report = new ValidationReport.Builder(file.toString());
+        Recipe recipe;
+        try {
+            recipe = Recipe.load(file, overrides, checkFiles);
+        } catch (RecipeException e) {
+            boolean onlyFiles = true;
+            for (Problem p : e.problems()) {
+                boolean missing = p.message().startsWith("no such file or directory");
+                onlyFiles &= missing;
+                report.error(missing ? "missing-file" : "schema", p.keyPath().isEmpty() ? p.message()
+                        : p.keyPath() + ": " + p.message(), p.file(), p.line());
+            }
+            if (!onlyFiles) {
+                return report.build(); // the rest needs a recipe that parses
+            }
+            recipe = Recipe.load(file, overrides, false); // go on with what exists
+        }
+        if (checkFiles) {
+            new Checks(recipe, file.toString(), report).run();
+        }
+        return report.build();
+    }
+
+    /**
+     * Returns the recipe's {@code data.overlong} policy, read by name while {@link Recipe.Data} may
+     * not declare it yet; the default {@code truncate} otherwise. (Once it is declared, this is
+     * {@code recipe.data().overlong().name()}.)
+     *
+     * @param data the recipe's data section
+     * @return the policy's name
+     */
+    static String overlongPolicy(Recipe.Data data) {
+        for (RecordComponent c : Recipe.Data.class.getRecordComponents()) {
+            if (c.getName().equals("overlong")) {
+                try {
+                    Object v = c.getAccessor().invoke(data);
+                    return v == null ? DataScan.OVERLONG_POLICIES.get(0) : v.toString();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read data.overlong", e);
+                }
+            }
+        }
+        return DataScan.OVERLONG_POLICIES.get(0);
+    }
+
+    /** The checks of one loaded recipe. */
+    private static final class Checks {
+        private final Recipe recipe;
+        private final String recipeName;
+        private final ValidationReport.Builder report;
+        private ModelConfig config;
+        private DecoderModel model;
+
+        Checks(Recipe recipe, String recipeName, ValidationReport.Builder report) {
+            this.recipe = recipe;
+            this.recipeName = recipeName;
+            this.report = report;
+        }
+
+        void run() throws IOException {
+            model();
+            TextTokenizer tok = tokenizer();
+            try {
+                groups();
+                data(tok);
+            } finally {
+                if (tok != null) {
+                    tok.close();
+                }
+            }
+        }
+
+        private void model() {
+            Path p = recipe.model().path();
+            if (recipe.model().isBuiltin() || p == null) {
+                report.error("model", "model: '" + recipe.model() + "' is not a model directory or config", recipeName, 0);
+                return;
+            }
+            if (!Files.exists(p)) {
+                return; // reported as missing-file
+            }
+            try {
+                config = ModelConfig.load(p);
+                model = DecoderModel.of(config); // declares parameters and their shapes; no weights
+            } catch (IOException | RuntimeException e) {
+                report.error("model", "model: " + e.getMessage(), recipeName, 0);
+                config = null;
+                return;
+            }
+            int seqLen = recipe.train().seqLen();
+            if (seqLen > config.maxPositions()) {
+                report.error("seq-len", "train.seq_len " + seqLen + " exceeds the model's " + config.maxPositions()
+                        + " positions (" + p + ")", recipeName, 0);
+            }
+        }
+
+        /** The tokenizer finetune would use, loaded; null when there is none yet (or it is unreadable). */
+        private TextTokenizer tokenizer() {
+            Path file = tokenizerFile();
+            if (file == null || !Files.exists(file)) {
+                return null;
+            }
+            TextTokenizer tok;
+            try {
+                tok = TextTokenizer.load(file);
+            } catch (IOException | RuntimeException e) {
+                report.error("tokenizer", "tokenizer: cannot read " + file + ": " + e.getMessage(), recipeName, 0);
+                return null;
+            }
+            if (config != null && tok.vocabSize() > config.vocabSize()) {
+                report.error("vocab", "tokenizer " + file + " has " + tok.vocabSize()
+                        + " tokens but the model's vocab_size is " + config.vocabSize(), recipeName, 0);
+            }
+            return tok;
+        }
+
+        /** As {@link TokenizerFiles#resolve}, without training one. */
+        private Path tokenizerFile() {
+            if (recipe.tokenizer() != null && recipe.tokenizer().path() != null) {
+                Path t = recipe.tokenizer().path();
+                return Files.isDirectory(t) ? t.resolve("tokenizer.json") : t;
+            }
+            Path m = recipe.model().path();
+            if (m == null || !Files.exists(m)) {
+                return null;
+            }
+            if (Files.isDirectory(m)) {
+                Path t = m.resolve("tokenizer.json");
+                if (!Files.isRegularFile(t)) {
+                    report.error("tokenizer", "model: " + m + " has no tokenizer.json: set tokenizer in the recipe",
+                            recipeName, 0);
+                    return null;
+                }
+                return t;
+            }
+            Path trained = recipe.out().resolve("tokenizer").resolve("tokenizer.json");
+            if (Files.isRegularFile(trained)) {
+                return trained; // an earlier start of this run trained it; finetune reuses it
+            }
+            report.add(new Finding("tokenizer", DataScan.Severity.INFO, "no tokenizer yet: finetune trains a byte-level"
+                    + " BPE tokenizer" + (config != null ? " of " + config.vocabSize() + " tokens" : "")
+                    + " on data.train first, so token lengths (overlong examples, samples) are not checked",
+                    recipeName, 0));
+            return null;
+        }
+
+        /** Every group that matches nothing and every pair of groups that share a parameter. */
+        private void groups() {
+            if (model == null) {
+                return;
+            }
+            ParamGroups groups;
+            List<ParamInfo> params;
+            try {
+                groups = Finetune.groups(recipe, model);
+                params = groups.describeParameters();
+            } catch (RuntimeException e) {
+                report.error("groups", "optimizer.groups: " + e.getMessage(), recipeName, 0);
+                return;
+            }
+            double lambda = recipe.optimizer().weightDecay();
+            DecayRule rule = recipe.optimizer().defaultRule();
+            List<GroupRule> rules = groups.rules();
+            int before = report.size();
+            for (GroupRule r : rules) {
+                groupProblem(params, List.of(r), lambda, rule); // matches nothing: named with the closest names
+            }
+            for (int i = 0; i < rules.size(); i++) {
+                for (int j = i + 1; j < rules.size(); j++) {
+                    GroupRule a = rules.get(i);
+                    GroupRule b = rules.get(j);
+                    long both = params.stream().filter(p -> a.matcher().matches(p) && b.matcher().matches(p)).count();
+                    if (both > 0) {
+                        groupProblem(params, List.of(a, b), lambda, rule);
+                    }
+                }
+            }
+            if (report.size() == before) {
+                groupProblem(params, rules, lambda, rule); // anything else GroupPlan refuses
+            }
+        }
+
+        private void groupProblem(List<ParamInfo> params, List<GroupRule> rules, double lambda, DecayRule rule) {
+            try {
+                GroupPlan.resolve(params, rules, lambda, rule);
+            } catch (IllegalArgumentException e) {
+                report.error("groups", "optimizer.groups: " + e.getMessage(), recipeName, 0);
+            }
+        }
+
+        private void data(TextTokenizer tok) throws IOException {
+            Recipe.Data d = recipe.data();
+            Path tmp = null;
+            try {
+                Path train;
+                String trainName;
+                Path validation = null;
+                String validationName = null;
+                if (d.train().isBuiltin()) {
+                    tmp = Files.createTempDirectory("decaf-validate");
+                    List<Path> files = BuiltinData.write(d.train().builtin(), tmp.resolve("train"), BuiltinData.DEFAULT_SEED);
+                    train = files.get(0);
+                    trainName = builtinName(d.train(), train);
+                    if (d.validation() == null) {
+                        validation = files.get(1);
+                        validationName = builtinName(d.train(), validation);
+                    }
+                } else {
+                    train = d.train().path();
+                    trainName = train.toString();
+                }
+                if (d.validation() != null) {
+                    if (d.validation().isBuiltin()) {
+                        tmp = tmp != null ? tmp : Files.createTempDirectory("decaf-validate");
+                        validation = BuiltinData.write(d.validation().builtin(), tmp.resolve("validation"),
+                                BuiltinData.DEFAULT_SEED).get(1);
+                        validationName = builtinName(d.validation(), validation);
+                    } else {
+                        validation = d.validation().path();
+                        validationName = validation.toString();
+                    }
+                }
+                DataScan.Result tr = scan("train", train, trainName, tok);
+                DataScan.Result vr = validation == null ? null : scan("validation", validation, validationName, tok);
+                if (vr == null && d.validationFraction() > 0 && tr.samples() > 0) {
+                    long n = tr.samples();
+                    long k = Math.max(1, Math.round(d.validationFraction() * n));
+                    if (k >= n) {
+                        report.error("validation-split", "data.validation_fraction " + d.validationFraction()
+                                + " leaves no training samples (" + n + (n == 1 ? " sample" : " samples") + " in all)",
+                                trainName, 0);
+                    }
+                }
+                if (vr != null && tr.format() != null && vr.format() != null && tr.format() != vr.format()) {
+                    report.add(new Finding("mixed-format", DataScan.Severity.WARNING, "the validation data is "
+                            + ValidationReport.formatName(vr.format()) + ", the training data "
+                            + ValidationReport.formatName(tr.format()), validationName, 0));
+                }
+            } catch (IllegalArgumentException e) {
+                report.error("data", e.getMessage(), recipeName, 0); // an unknown builtin name
+            } finally {
+                if (tmp != null) {
+                    deleteTree(tmp);
+                }
+            }
+        }
+
+        private DataScan.Result scan(String split, Path file, String name, TextTokenizer tok) throws IOException {
+            Recipe.Data d = recipe.data();
+            DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(recipe.train().seqLen()).optTokenizer(tok)
+                    .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(overlongPolicy(d))
+                    .build().scan();
+            if (r.count(DataScan.Kind.MISSING_FILE) == 0) {
+                report.data(split, new ValidationReport.DataCheck(name, r));
+            }
+            List<DataScan.Issue> issues = r.issues().stream()
+                    .sorted(Comparator.comparingInt(i -> i.kind().ordinal())).toList(); // grouped by kind, file order within
+            for (int i = 0; i < issues.size(); i++) {
+                DataScan.Issue issue = issues.get(i);
+                if (issue.kind() == DataScan.Kind.MISSING_FILE && !Files.exists(file)) {
+                    continue; // the recipe's file check reported it, with the key and line
+                }
+                report.add(new Finding(issue.kind().id(), issue.severity(), issue.message(), name, issue.line()));
+                boolean lastOfKind = i + 1 == issues.size() || issues.get(i + 1).kind() != issue.kind();
+                boolean summarized = issue.severity() == DataScan.Severity.INFO; // one note counts them all
+                long more = summarized ? 0
+                        : r.count(issue.kind()) - r.issues().stream().filter(x -> x.kind() == issue.kind()).count();
+                if (lastOfKind && more > 0) {
+                    report.add(new Finding(issue.kind().id(), issue.severity(), String.format(Locale.ROOT,
+                            "%,d more %s problems like these (%d shown)", more, issue.kind().id(),
+                            DataScan.MAX_EXAMPLES), name, 0));
+                }
+            }
+            return r;
+        }
+
+        private static String builtinName(Recipe.Source source, Path file) {
+            return source + "/" + file.getFileName();
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}
