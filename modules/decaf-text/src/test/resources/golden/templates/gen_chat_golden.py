@@ -14,7 +14,7 @@ transformers' ``apply_chat_template`` does (a Jinja2 environment with
     renderings of messages[:i] (with the generation prompt) and messages[:i+1]
     (without), with the turn's trained text (the second minus the first); plus
     conversations the template refuses, with raise_exception's message; and the
-    output of a few tojson uses (filters).
+    output of a few short templates (snippets: tojson, lstrip_blocks, trailing newlines).
 
 The templates are written from the models' tokenizer_config.json files (the
 Qwen2.5 one abridged: its tool-calling branches are left out). Regenerate from the
@@ -138,8 +138,13 @@ CONVERSATIONS = [
      {"role": "user", "content": "Thanks"}],
 ]
 
-# one-line templates for the tojson filter, rendered with CONVERSATIONS[2] (non-ASCII, quotes, tabs)
-FILTERS = [
+# short templates for the tojson filter, lstrip_blocks and the dropped trailing newline, rendered with
+# CONVERSATIONS[2] (non-ASCII, quotes, tabs)
+SNIPPETS = [
+    "{{ messages | length }} messages\n",
+    # lstrip_blocks strips only from a line's start, and not before {%+
+    "a {% if true %}b{% endif %} c\n  {% if true %}d{% endif %}\n\t{%+ if true %}e{% endif %}\n  {# note #} f\n",
+    "{% for m in messages | reverse %}{{ m.role }} {% endfor %}\n\n",
     "{{ messages | tojson }}",
     "{{ messages | tojson(indent=2) }}",
     "{{ messages[0] | tojson(sort_keys=true) }}",
@@ -211,9 +216,9 @@ def main():
             raise AssertionError("not refused: " + name)
         except TemplateRefused as e:
             refused.append({"template": name, "messages": messages, "message": str(e)})
-    filters = [{"template": t, "output": env.from_string(t).render(messages=CONVERSATIONS[2])} for t in FILTERS]
+    snippets = [{"template": t, "output": env.from_string(t).render(messages=CONVERSATIONS[2])} for t in SNIPPETS]
     golden = {"jinja2": jinja2.__version__, "conversations": CONVERSATIONS, "cases": cases, "refused": refused,
-              "filters": filters}
+              "snippets": snippets}
     with open(os.path.join(HERE, "chat_golden.json"), "w", encoding="utf-8") as f:
         json.dump(golden, f, ensure_ascii=False, indent=1)
         f.write("\n")

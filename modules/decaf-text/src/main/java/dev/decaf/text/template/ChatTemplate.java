@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A Hugging Face chat template (the Jinja2 {@code chat_template} of a model's {@code
@@ -37,12 +38,18 @@ import java.util.Map;
  * <p>The template sees the variables transformers passes: {@code messages} (a list of {@code
  * {"role", "content"}} maps), {@code add_generation_prompt}, {@code bos_token}, {@code
  * eos_token}, and the function {@code raise_exception(msg)}. It is rendered by jinjava configured
- * like transformers' Jinja2 environment ({@code trim_blocks}, {@code lstrip_blocks}, the single
- * trailing newline dropped, <code>{{-</code>/<code>-}}</code> trimming expressions, Python operator
- * precedence, {@code tojson} as Python's {@code json.dumps}; {@code break}/{@code continue}
- * work). Known differences from Jinja2: strings have Java's methods, not Python's (so {@code
- * strip()} and {@code replace()} work, {@code startswith()} and {@code split()} fail with an
- * error naming the method), and {@code {{ true }}} prints {@code true}, not {@code True}.
+ * like transformers' Jinja2 environment: {@code trim_blocks} and {@code lstrip_blocks} (the
+ * latter by rewriting the source, see {@link #jinja2Source}), one
+ * trailing newline of the source dropped ({@code keep_trailing_newline=False}), <code>{{-</code>
+ * and <code>-}}</code> trimming around expressions, {@code tojson} as Python's {@code
+ * json.dumps}, message text never interpreted as template, {@code break}/{@code continue}.
+ * Differences from Jinja2 that remain (found by probing; each fails with jinjava's error, naming
+ * the expression, rather than rendering something else): strings have Java's methods, not
+ * Python's ({@code strip()} and {@code replace()} work, {@code startswith()} and {@code split()}
+ * do not); {@code not a > b} must be written {@code not (a > b)}; negative indexes and steps
+ * ({@code s[-1]}, {@code messages[::-1]}; use {@code | reverse}) are not supported; {@code {{ true
+ * }}} prints {@code true} and {@code {{ none }}} nothing, where Jinja2 prints {@code True} and
+ * {@code None}; an expression cannot contain <code>}}</code> (as in {@code {'a': {}}}).
  *
  * <pre>{@code
  * ChatTemplate t = ChatTemplate.fromTokenizerConfig(Path.of("models/smollm2/tokenizer_config.json"));
@@ -84,32 +91,39 @@ public final class ChatTemplate {
     }
 
     /**
-     * The template as Jinja2's lexer reads it with {@code keep_trailing_newline=False} (its
-     * default, which transformers keeps): one trailing newline of the source is dropped.
+     * Spaces and tabs from a line's start to a block or comment tag, which Jinja2's {@code
+     * lstrip_blocks} removes; a tag written {@code {%+} keeps them.
      */
-    private static String jinja2Source(String template) {
-        if (template.endsWith("\r\n")) {
-            return template.substring(0, template.length() - 2);
+    private static final Pattern LSTRIP = Pattern.compile("(?:^|(?<=[\\n\\r]))[ \\t]+(?=\\{[%#](?!\\+))");
+
+    /**
+     * The template as Jinja2's lexer reads it in transformers' environment, for jinjava to render
+     * with its own {@code lstrip_blocks} off: jinjava's strips the white space before every tag,
+     * even after text on the same line ({@code a {% if x %}} loses its space), where Jinja2 strips
+     * it only when nothing else precedes the tag on its line; so the white space Jinja2 would strip
+     * is removed here, and a {@code {%+} tag (lstrip off for that tag) becomes a plain one. With
+     * {@code keep_trailing_newline=False} (Jinja2's default, which transformers keeps) one trailing
+     * newline of the source is dropped too. (Tags inside {@code {% raw %}} blocks are not told
+     * apart; chat templates have none.)
+     */
+    static String jinja2Source(String template) {
+        String s = LSTRIP.matcher(template).replaceAll("").replace("{%+", "{%");
+        if (s.endsWith("\r\n")) {
+            return s.substring(0, s.length() - 2);
         }
-        if (template.endsWith("\n") || template.endsWith("\r")) {
-            return template.substring(0, template.length() - 1);
+        if (s.endsWith("\n") || s.endsWith("\r")) {
+            return s.substring(0, s.length() - 1);
         }
-        return template;
+        return s;
     }
 
     /** A jinjava configured to render like transformers' Jinja2 environment. */
     private static Jinjava environment() {
-        LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
-                .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} trims, as in Jinja2
-                .withParseWhitespaceControlStrictly(true)
-                .withUseNaturalOperatorPrecedence(true) // 'a' + x | trim + 'b' filters x only
-                .withHandleBackslashInQuotesOnly(true)
-                .withKeepNullableLoopValues(true)
-                .withAllowAdjacentTextNodes(true)
-                .build();
+        // {{- x -}} trims the white space around expressions as in Jinja2 (jinjava's default trims tags only)
+        LegacyOverrides jinja2 = LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true).build();
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // done by jinja2Source: jinjava's strips too much
                 .withKeepTrailingNewline(true) // jinjava's false trims the output; Jinja2 drops the source's (see jinja2Source)
                 .withNestedInterpretationEnabled(false) // message text containing {{ }} is text, not template
                 .withLegacyOverrides(jinja2)

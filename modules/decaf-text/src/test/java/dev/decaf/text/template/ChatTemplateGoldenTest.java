@@ -128,9 +128,9 @@ class ChatTemplateGoldenTest {
     }
 
     @Test
-    void tojsonWritesWhatPythonsJsonDumpsWrites() throws ConversationProblem {
+    void tojsonAndTrailingNewlinesAsInJinja2() throws ConversationProblem {
         List<Message> messages = messages(GOLDEN.get("conversations").get(2));
-        for (JsonNode f : GOLDEN.get("filters")) {
+        for (JsonNode f : GOLDEN.get("snippets")) {
             ChatTemplate t = ChatTemplate.builder().setTemplate(f.get("template").textValue()).build();
             assertEquals(f.get("output").textValue(), t.apply(messages, false), f.get("template").textValue());
         }
