@@ -7,9 +7,11 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,13 +69,18 @@ public final class ChatTemplate {
     private static final int EXCERPT = 40;
 
     private final String template;
+    /** The template rewritten for jinjava (see jinja2Source). */
+    private final String rewritten;
     private final String bosToken;
     private final String eosToken;
     private final String source;
     private final Jinjava jinjava;
+    /** The template parsed once: parsing costs several times a rendering. */
+    private final Node parsed;
 
     private ChatTemplate(Builder b) {
-        this.template = jinja2Source(b.template);
+        this.template = b.template;
+        this.rewritten = jinja2Source(b.template);
         this.bosToken = b.bosToken;
         this.eosToken = b.eosToken;
         this.source = b.source;
@@ -81,12 +88,12 @@ public final class ChatTemplate {
         // jinjava reports syntax errors when it renders; parsing here reports them once, up front
         List<String> syntax = new ArrayList<>();
         JinjavaInterpreter parser = jinjava.newInterpreter();
-        parser.parse(template);
+        this.parsed = parser.parse(rewritten);
         for (TemplateError e : parser.getErrors()) {
             syntax.add(describe(e));
         }
         if (!syntax.isEmpty()) {
-            throw new IllegalArgumentException(source + ": chat_template is not a valid template: " + syntax.get(0));
+            throw new IllegalArgumentException(where() + "chat_template is not a valid template: " + syntax.get(0));
         }
     }
 
@@ -217,7 +224,7 @@ public final class ChatTemplate {
         throw new IllegalArgumentException(file + ": " + key + " must be a string or {\"content\": string}");
     }
 
-    /** Returns the template's Jinja source. */
+    /** Returns the template's Jinja source, as given. */
     public String template() {
         return template;
     }
@@ -256,21 +263,27 @@ public final class ChatTemplate {
         if (eosToken != null) {
             vars.put("eos_token", eosToken);
         }
-        RenderResult r = jinjava.renderForResult(template, vars);
-        for (TemplateError e : r.getErrors()) {
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava,
+                new Context(jinjava.getGlobalContext(), vars, jinjava.getGlobalConfig().getDisabled()), jinjava.getGlobalConfig());
+        String output;
+        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+            output = interpreter.render(parsed);
+        }
+        List<TemplateError> errors = interpreter.getErrorsCopy();
+        for (TemplateError e : errors) {
             for (Throwable c = e.getException(); c != null; c = c.getCause()) {
                 if (c instanceof TemplateRefusal refusal) {
-                    throw new ConversationProblem("the chat template of " + source + " refuses this conversation: "
+                    throw new ConversationProblem(who() + " refuses this conversation: "
                             + refusal.getMessage());
                 }
             }
         }
-        for (TemplateError e : r.getErrors()) {
+        for (TemplateError e : errors) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ConversationProblem("the chat template of " + source + " fails: " + describe(e));
+                throw new ConversationProblem(who() + " fails on this conversation: " + describe(e));
             }
         }
-        return r.getOutput();
+        return output;
     }
 
     private static String describe(TemplateError e) {
@@ -332,7 +345,7 @@ public final class ChatTemplate {
         while (at < prefix.length() && at < text.length() && prefix.charAt(at) == text.charAt(at)) {
             at++;
         }
-        throw new ConversationProblem("the chat template of " + source + " is not prefix-stable, so the assistant"
+        throw new ConversationProblem(who() + " is not prefix-stable, so the assistant"
                 + " turns cannot be told apart: the rendering of " + prefixAs + " is not the start of the rendering of "
                 + textAs + "; they part at character " + at + ": " + excerpt(prefix, at) + " vs " + excerpt(text, at));
     }
@@ -353,9 +366,19 @@ public final class ChatTemplate {
         return maps;
     }
 
+    /** Names the template in a problem of one conversation. */
+    private String who() {
+        return source == null ? "the chat template" : "the chat template (" + source + ")";
+    }
+
+    /** Names the template's file at the start of a problem with the template itself. */
+    private String where() {
+        return source == null ? "" : source + ": ";
+    }
+
     @Override
     public String toString() {
-        return "ChatTemplate[" + source + "]";
+        return source == null ? "ChatTemplate" : "ChatTemplate[" + source + "]";
     }
 
     /** Builds a {@link ChatTemplate}. */
@@ -364,7 +387,7 @@ public final class ChatTemplate {
         private String template;
         private String bosToken;
         private String eosToken;
-        private String source = "the chat template";
+        private String source;
 
         private Builder() {}
 
@@ -402,7 +425,7 @@ public final class ChatTemplate {
         }
 
         /**
-         * Sets where the template came from, for messages (default {@code the chat template}).
+         * Sets where the template came from, for messages (default: none named).
          *
          * @param source e.g. the tokenizer_config.json path
          * @return this builder
@@ -420,7 +443,7 @@ public final class ChatTemplate {
          */
         public ChatTemplate build() {
             if (template == null) {
-                throw new IllegalArgumentException(source + ": chat_template is not set");
+                throw new IllegalArgumentException("chat_template is not set");
             }
             return new ChatTemplate(this);
         }

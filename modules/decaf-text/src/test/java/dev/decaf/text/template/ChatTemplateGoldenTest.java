@@ -1,6 +1,8 @@
 package dev.decaf.text.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -60,9 +63,10 @@ class ChatTemplateGoldenTest {
         return out;
     }
 
-    static Stream<JsonNode> cases() {
-        List<JsonNode> cases = new ArrayList<>();
-        GOLDEN.get("cases").forEach(cases::add);
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        GOLDEN.get("cases").forEach(c -> cases.add(Arguments.of(
+                c.get("template").textValue() + ", conversation " + c.get("conversation").intValue(), c)));
         return cases.stream();
     }
 
@@ -73,7 +77,7 @@ class ChatTemplateGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void rendersAsJinja2(JsonNode c) throws IOException, ConversationProblem {
+    void rendersAsJinja2(String label, JsonNode c) throws IOException, ConversationProblem {
         String name = c.get("template").textValue();
         ChatTemplate t = ChatTemplate.fromTokenizerConfig(config(name));
         List<Message> messages = messages(GOLDEN.get("conversations").get(c.get("conversation").intValue()));
@@ -88,7 +92,7 @@ class ChatTemplateGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void trainsOnTheAssistantTurnsOnly(JsonNode c) throws IOException, ConversationProblem {
+    void trainsOnTheAssistantTurnsOnly(String label, JsonNode c) throws IOException, ConversationProblem {
         String name = c.get("template").textValue();
         List<Message> messages = messages(GOLDEN.get("conversations").get(c.get("conversation").intValue()));
         List<Segment> segments = ChatTemplate.fromTokenizerConfig(config(name)).render(messages);
@@ -96,7 +100,7 @@ class ChatTemplateGoldenTest {
         StringBuilder all = new StringBuilder();
         List<String> trained = new ArrayList<>();
         for (Segment s : segments) {
-            assertTrue(!s.text().isEmpty(), "empty segment");
+            assertFalse(s.text().isEmpty(), "empty segment");
             all.append(s.text());
             if (s.trained()) {
                 trained.add(s.text());
@@ -111,7 +115,7 @@ class ChatTemplateGoldenTest {
                 .map(m -> TRAINED.get(name).apply(m.content())).toList();
         assertEquals(byHand, trained, "trained text = assistant content and the template's end of turn");
         for (int i = 1; i < segments.size(); i++) {
-            assertTrue(segments.get(i).trained() != segments.get(i - 1).trained(), "segments alternate");
+            assertTrue(segments.get(i).trained() != segments.get(i - 1).trained(), "segments alternate: " + segments);
         }
     }
 
@@ -120,9 +124,9 @@ class ChatTemplateGoldenTest {
         for (JsonNode r : GOLDEN.get("refused")) {
             Path config = config(r.get("template").textValue());
             ChatTemplate t = ChatTemplate.fromTokenizerConfig(config);
-            ConversationProblem p = org.junit.jupiter.api.Assertions.assertThrows(ConversationProblem.class,
+            ConversationProblem p = assertThrows(ConversationProblem.class,
                     () -> t.render(messages(r.get("messages"))));
-            assertEquals("the chat template of " + config + " refuses this conversation: "
+            assertEquals("the chat template (" + config + ") refuses this conversation: "
                     + r.get("message").textValue(), p.getMessage());
         }
     }
