@@ -266,8 +266,9 @@ public final class ChatTemplate {
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava,
                 new Context(jinjava.getGlobalContext(), vars, jinjava.getGlobalConfig().getDisabled()), jinjava.getGlobalConfig());
         String output;
+        // functions and filters find the interpreter through JinjavaInterpreter.getCurrent()
         try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
-            output = interpreter.render(parsed);
+            output = current.value().render(parsed);
         }
         List<TemplateError> errors = interpreter.getErrorsCopy();
         for (TemplateError e : errors) {
