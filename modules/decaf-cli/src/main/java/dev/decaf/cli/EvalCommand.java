@@ -2,6 +2,7 @@ package dev.decaf.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
+import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class EvalCommand implements Callable<Integer> {
                     checkSeqLen(model, loaded.config().maxPositions());
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
-                    try (TextTokenizer tok = loadTokenizer(model, loaded)) {
+                    try (TextTokenizer tok = loadTokenizer(model, loaded, spec.commandLine().getErr())) {
                         r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context);
                     }
                 }
@@ -139,8 +140,12 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Loads the model's tokenizer.json and checks that its ids fit the model's vocabulary. */
-    static TextTokenizer loadTokenizer(Path dir, ModelDirectory.Loaded loaded) {
+    /**
+     * Loads the model's tokenizer.json and checks that its ids fit the model's vocabulary; a
+     * config.json whose eos_token_id is not the tokenizer's end-of-text id is a one-line warning on
+     * {@code err} (the tokenizer's id is the one used).
+     */
+    static TextTokenizer loadTokenizer(Path dir, ModelDirectory.Loaded loaded, PrintWriter err) {
         Path file = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such file (the model directory needs its tokenizer)");
@@ -156,6 +161,11 @@ final class EvalCommand implements Callable<Integer> {
             tok.close();
             throw new IllegalArgumentException(file + ": the tokenizer has " + tok.vocabSize()
                     + " tokens but config.json's vocab_size is " + vocab);
+        }
+        String ids = TokenIds.mismatch(loaded.config(), tok, dir.resolve("config.json").toString());
+        if (ids != null) {
+            err.println("decaf: warning: " + ids);
+            err.flush();
         }
         return tok;
     }

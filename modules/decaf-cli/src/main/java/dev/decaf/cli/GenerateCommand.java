@@ -48,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
-            try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded)) {
+            try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded, spec.commandLine().getErr())) {
                 Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, sampler);
                 int positions = loaded.config().maxPositions();
                 if (r.promptIds().length > positions) {

@@ -6,13 +6,18 @@ import dev.decaf.core.safetensors.DType;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.text.tokenizer.BpeTrainer;
+import dev.decaf.text.tokenizer.SpecialTokens;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +25,9 @@ import picocli.CommandLine.Option;
 /** {@code decaf init}: a randomly initialised model directory in Hugging Face layout, with a tokenizer. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Write a randomly initialised model directory from a config.",
-            "The directory holds config.json, model.safetensors and tokenizer.json (Hugging Face layout);",
-            "the config is a models/*.json file."},
+            "The directory holds config.json, model.safetensors, generation_config.json, tokenizer.json and",
+            "tokenizer_config.json (Hugging Face layout); the config is a models/*.json file. Its",
+            "bos/eos/pad_token_id are set to the tokenizer's (a note on stderr says when that changes one)."},
         footer = {"", "Examples:", "  ./decaf init --config models/gpt2-tiny.json --out runs/tiny",
             "  ./decaf init --config models/llama-tiny.json --out runs/llama --seed 7 \\",
             "      --tokenizer-corpus data.txt",
@@ -67,6 +73,11 @@ final class InitCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         Path tok = tokenizerFor(cfg);
+        try {
+            noteReplacedIds(cfg, SpecialTokens.read(tok));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(seed);
             DecoderModel model = DecoderModel.of(cfg);
@@ -82,6 +93,40 @@ final class InitCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Says on one line (stderr) when the config's ids are not the tokenizer's: the saved directory
+     * carries the tokenizer's (see {@link dev.decaf.models.checkpoint.TokenIds}), since decaf
+     * separates documents and stops generation at the tokenizer's end-of-text id.
+     */
+    private void noteReplacedIds(ModelConfig cfg, SpecialTokens tokens) {
+        if (tokens.eos() == null) {
+            return;
+        }
+        Map<String, Object> json = cfg.json();
+        Map<String, Object> fixed = cfg.json();
+        TokenIds.apply(tokens, fixed);
+        List<String> changed = new ArrayList<>();
+        for (String key : new String[] {"bos_token_id", "eos_token_id", "pad_token_id"}) {
+            Object was = json.get(key);
+            Object now = fixed.get(key);
+            if (was != null && !java.util.Objects.equals(String.valueOf(was), String.valueOf(now))) {
+                changed.add(key + " " + was + " -> " + (now == null ? "none" : now));
+            }
+        }
+        if (!changed.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "decaf: note: %s: %s, the tokenizer's %s (written to %s/config.json)%n", config,
+                    String.join(", ", changed), describe(tokens), out);
+            err.flush();
+        }
+    }
+
+    private static String describe(SpecialTokens tokens) {
+        String eos = tokens.eos().content() + " = " + tokens.eos().id();
+        return tokens.bos().equals(tokens.eos()) ? eos : "bos " + tokens.bos().content() + " = " + tokens.bos().id()
+                + ", eos " + eos;
     }
 
     /** The tokenizer.json to copy: the user's (checked against vocab_size), or one trained now. */

@@ -118,6 +118,13 @@ class FinetuneCommandTest {
         }
         List<Double> straight = losses(a);
         assertEquals(30, straight.size());
+        // a model made from a config: the trained tokenizer's <|endoftext|> is in every saved directory
+        int eos;
+        try (dev.decaf.text.tokenizer.TextTokenizer t = dev.decaf.text.tokenizer.TextTokenizer.load(a.resolve("tokenizer"))) {
+            eos = t.eosId();
+        }
+        ModelFilesTest.assertHuggingFaceFiles(a.resolve("model"), eos, 64);
+        ModelFilesTest.assertHuggingFaceFiles(a.resolve("checkpoints/step-00000030"), eos, 64);
         assertTrue(straight.get(29) < straight.get(0), "it learns: " + straight);
 
         Path b = tmp.resolve("b");

@@ -14,6 +14,8 @@ import dev.decaf.core.safetensors.TensorEntry;
 import dev.decaf.djl.optim.TensorViews;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.tokenizer.SpecialTokens;
+import dev.decaf.text.tokenizer.TokenizerConfigFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,19 +33,31 @@ import java.util.Set;
 
 /**
  * A Hugging Face model directory: {@code config.json}, {@code model.safetensors} or {@code
- * model.safetensors.index.json} with shards, and {@code tokenizer.json}.
+ * model.safetensors.index.json} with shards, {@code generation_config.json}, and {@code
+ * tokenizer.json} with {@code tokenizer_config.json}.
  *
  * <p>Loading reads tensors one at a time (F32, F16 or BF16; float32 in memory) straight into the
  * parameters, checks that every parameter is present with its shape, and rejects unknown tensors
  * (except buffers Hugging Face stores but decaf computes, such as GPT-2's {@code attn.bias}).
  * Saving writes the same names, shapes and dtype as the source into a temporary directory, forces
- * it to disk and renames it into place, so a reader never sees a half-written model.
+ * it to disk and renames it into place, so a reader never sees a half-written model. With a
+ * tokenizer, the saved {@code config.json} and {@code generation_config.json} carry the tokenizer's
+ * special-token ids ({@link TokenIds}) and {@code tokenizer_config.json} names its tokens ({@link
+ * TokenizerConfigFile}); a {@code tokenizer_config.json} or {@code generation_config.json} next to
+ * the source {@code tokenizer.json} is the base of the new one, so fields decaf does not manage (a
+ * {@code chat_template}) survive a fine-tune.
  */
 public final class ModelDirectory {
 
     /** Tensors that Hugging Face checkpoints may carry but decaf derives (masks, rotary tables). */
     private static final List<String> DERIVED_SUFFIXES =
             List.of(".attn.bias", ".attn.masked_bias", ".rotary_emb.inv_freq");
+
+    /** Hugging Face's tokenizer settings, written next to {@code tokenizer.json}. */
+    public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+
+    /** Hugging Face's generation defaults (the stop id among them). */
+    public static final String GENERATION_CONFIG = "generation_config.json";
 
     /** Default shard size: Hugging Face's {@code max_shard_size} default. */
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
@@ -188,9 +202,9 @@ public final class ModelDirectory {
      *
      * @param model the model
      * @param dtype F32, F16 or BF16
-     * @param tokenizer a tokenizer.json to copy, or null
+     * @param tokenizer a tokenizer.json (or a directory holding one) to copy, or null
      * @param dir the target (replaced if it exists)
-     * @throws IOException on a write error
+     * @throws IOException on a write error, or a malformed tokenizer file next to {@code tokenizer}
      */
     public static void save(DecoderModel model, DType dtype, Path tokenizer, Path dir) throws IOException {
         save(model, dtype, tokenizer, dir, DEFAULT_SHARD_BYTES);
@@ -201,7 +215,7 @@ public final class ModelDirectory {
      *
      * @param model the model
      * @param dtype F32, F16 or BF16
-     * @param tokenizer a tokenizer.json to copy, or null
+     * @param tokenizer a tokenizer.json (or a directory holding one) to copy, or null
      * @param dir the target (replaced if it exists)
      * @param shardBytes the largest shard
      * @throws IOException on a write error
@@ -219,16 +233,38 @@ public final class ModelDirectory {
                 case BF16 -> "bfloat16";
                 default -> "float32";
             });
-            Files.writeString(tmp.resolve("config.json"), Json.pretty(config), StandardCharsets.UTF_8);
-            writeTensors(model, dtype, tmp, shardBytes);
-            if (tokenizer != null) {
-                Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+            Path src = tokenizer == null ? null
+                    : Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+            Path beside = src == null ? null : src.toAbsolutePath().getParent();
+            if (src != null) {
+                SpecialTokens tokens = SpecialTokens.read(src);
+                TokenIds.apply(tokens, config);
+                Map<String, Object> tokenizerConfig = TokenizerConfigFile.build(tokens, model.config().maxPositions(),
+                        readObject(beside.resolve(TOKENIZER_CONFIG)));
                 Files.copy(src, tmp.resolve("tokenizer.json"));
+                Files.writeString(tmp.resolve(TOKENIZER_CONFIG), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
             }
+            Files.writeString(tmp.resolve("config.json"), Json.pretty(config), StandardCharsets.UTF_8);
+            Map<String, Object> generation = TokenIds.generationConfig(config,
+                    beside == null ? null : readObject(beside.resolve(GENERATION_CONFIG)));
+            Files.writeString(tmp.resolve(GENERATION_CONFIG), Json.pretty(generation), StandardCharsets.UTF_8);
+            writeTensors(model, dtype, tmp, shardBytes);
             AtomicFiles.replaceDirectory(tmp, dir);
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(tmp);
             throw e;
+        }
+    }
+
+    /** A JSON object file, or null when there is none; a malformed one fails naming the file. */
+    private static Map<String, Object> readObject(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not a valid JSON object (" + e.getMessage() + ")", e);
         }
     }
 

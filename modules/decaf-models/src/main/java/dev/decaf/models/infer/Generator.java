@@ -24,8 +24,10 @@ import java.util.Objects;
  * <|endoftext|>} doubles as beginning-of-text). With a tokenizer whose vocabulary is smaller than
  * the model's (e.g. a 257-token byte-level tokenizer on a 512-row embedding), only ids the
  * tokenizer can decode are sampled. Generation stops when the chosen id is the tokenizer's
- * end-of-text id or the config's {@code eos_token_id} (or any id passed to {@link
- * #withStopIds}); that id is not part of the result.
+ * end-of-text id — the config's {@code eos_token_id} only without a tokenizer or when the tokenizer
+ * has none, since a config's id may be a default that means another token to this tokenizer
+ * (Llama's 2 is a byte in decaf's BPE) — or any id passed to {@link #withStopIds}; that id is not
+ * part of the result.
  *
  * <p>Not thread-safe: one generation at a time per instance.
  */
@@ -81,8 +83,8 @@ public final class Generator {
     }
 
     /**
-     * A generator of text; it stops at the tokenizer's end-of-text id and the config's {@code
-     * eos_token_id}.
+     * A generator of text; it stops at the tokenizer's end-of-text id (the config's {@code
+     * eos_token_id} when the tokenizer has none).
      *
      * @param model the model (initialized)
      * @param tokenizer the tokenizer (not closed by the generator)
@@ -107,11 +109,12 @@ public final class Generator {
         return stopIds.clone();
     }
 
+    /** The tokenizer's end-of-text id; the config's only without one (see the class comment). */
     private static int[] defaultStops(DecoderModel model, TextTokenizer tokenizer) {
-        int eos = model.config().eosTokenId();
         int vocab = model.config().vocabSize();
         int tok = tokenizer == null ? -1 : tokenizer.eosId();
-        return Arrays.stream(new int[] {tok, eos}).filter(i -> i >= 0 && i < vocab).distinct().toArray();
+        int eos = tok >= 0 && tok < vocab ? tok : model.config().eosTokenId();
+        return eos >= 0 && eos < vocab ? new int[] {eos} : new int[0];
     }
 
     /**

@@ -45,8 +45,8 @@ import java.util.regex.Matcher;
  */
 public final class BpeTokenizer implements TextTokenizer {
 
-    private static final List<String> EOS = List.of("<|endoftext|>", "</s>", "<eos>", "<|end_of_text|>", "<|eot_id|>");
-    private static final List<String> PAD = List.of("<pad>", "<|pad|>", "[PAD]");
+    private static final List<String> EOS = SpecialTokens.EOS;
+    private static final List<String> PAD = SpecialTokens.PAD;
 
     private final String[] tokens;
     private final int[] byteIds = new int[256];

@@ -16,8 +16,8 @@ import java.util.Map;
  */
 final class HfTokenizer implements TextTokenizer {
 
-    private static final List<String> EOS = List.of("<|endoftext|>", "</s>", "<eos>", "<|end_of_text|>", "<|eot_id|>");
-    private static final List<String> PAD = List.of("<pad>", "<|pad|>", "[PAD]");
+    private static final List<String> EOS = SpecialTokens.EOS;
+    private static final List<String> PAD = SpecialTokens.PAD;
 
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabSize;

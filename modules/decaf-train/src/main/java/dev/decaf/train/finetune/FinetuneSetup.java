@@ -5,6 +5,7 @@ import dev.decaf.core.config.ModelConfig;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ScheduleTracker;
+import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataStats;
@@ -57,6 +58,13 @@ final class FinetuneSetup {
             if (seqLen > config.maxPositions()) {
                 throw new IllegalArgumentException("train.seq_len " + seqLen + " exceeds the model's "
                         + config.maxPositions() + " positions");
+            }
+            if (from.isEmpty()) { // a resumed run's checkpoint already carries the tokenizer's ids
+                String ids = TokenIds.mismatch(config, tok, start.fromConfig() ? start.source().toString()
+                        : start.source().resolve("config.json").toString());
+                if (ids != null) {
+                    console.println("warning: " + ids);
+                }
             }
             LmDataset data = dataset(recipe, files, tok, tokenizerFile, seqLen);
             data.warnings().forEach(w -> console.println("warning: " + w));
