@@ -1,6 +1,7 @@
 package dev.decaf.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -28,5 +29,15 @@ class JvmSettingsTest {
         assertEquals("1", JvmSettings.environment().get("MALLOC_ARENA_MAX"));
         assertTrue(JvmSettings.environment().get("GLIBC_TUNABLES").contains("glibc.malloc.mmap_max=0"));
         assertTrue(JvmSettings.environmentLine().contains("MALLOC_ARENA_MAX=1"));
+    }
+
+    @Test
+    void splitsTheEnvironmentIntoAllocatorAndOpenMpVariables() {
+        assertEquals(java.util.Map.of("GOMP_SPINCOUNT", "10000"), JvmSettings.openMpEnvironment());
+        assertEquals(java.util.Set.of("MALLOC_ARENA_MAX", "GLIBC_TUNABLES"), JvmSettings.mallocEnvironment().keySet());
+        assertEquals(JvmSettings.environment().size(),
+                JvmSettings.openMpEnvironment().size() + JvmSettings.mallocEnvironment().size());
+        assertTrue(JvmSettings.mallocApplied());
+        assertFalse(JvmSettings.mallocEnvironmentLine().contains("GOMP"), JvmSettings.mallocEnvironmentLine());
     }
 }
