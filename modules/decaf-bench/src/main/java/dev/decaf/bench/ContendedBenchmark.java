@@ -34,8 +34,9 @@ public final class ContendedBenchmark {
      * @param name as printed
      * @param threads the {@code --threads} value (0: automatic), or null for decaf before it
      * @param openMpDefaults whether jvm.properties' OpenMP variables are left out
+     * @param env more environment variables
      */
-    public record Setting(String name, Integer threads, boolean openMpDefaults) {}
+    public record Setting(String name, Integer threads, boolean openMpDefaults, Map<String, String> env) {}
 
     /**
      * One setting's result.
@@ -59,20 +60,24 @@ public final class ContendedBenchmark {
     }
 
     /** The first setting: what the ratios are relative to. */
-    public static final Setting BEFORE = new Setting("before --threads (OpenMP defaults, all cores)", null, true);
+    public static final Setting BEFORE = new Setting("before --threads (OpenMP defaults, all cores)", null, true,
+            Map.of());
 
     /** The automatic choice. */
-    public static final Setting AUTO = new Setting("default (automatic)", 0, false);
+    public static final Setting AUTO = new Setting("default (automatic)", 0, false, Map.of());
 
     private ContendedBenchmark() {}
 
     /**
-     * Returns the settings measured: before, automatic, {@code --threads 1} and {@code --threads 2}.
+     * Returns the settings measured: before, automatic, {@code --threads 1}, {@code --threads 2} and,
+     * for comparison, all cores with {@code OMP_WAIT_POLICY=PASSIVE} (no spinning).
      *
      * @return the settings, {@link #BEFORE} first
      */
     public static List<Setting> settings() {
-        return List.of(BEFORE, AUTO, new Setting("--threads 1", 1, false), new Setting("--threads 2", 2, false));
+        return List.of(BEFORE, AUTO, new Setting("--threads 1", 1, false, Map.of()),
+                new Setting("--threads 2", 2, false, Map.of()),
+                new Setting("all cores, OMP_WAIT_POLICY=PASSIVE", 0, true, Map.of("OMP_WAIT_POLICY", "PASSIVE")));
     }
 
     /**
@@ -124,7 +129,7 @@ public final class ContendedBenchmark {
         }
         List<String> unset = s.openMpDefaults() ? List.copyOf(JvmSettings.openMpEnvironment().keySet()) : List.of();
         return ChildRun.run(ChildRun.java(TrainStepBenchmark.class.getName(), args.toArray(String[]::new)), true,
-                Map.of(), unset);
+                s.env(), unset);
     }
 
     /** Returns the 1-minute load average, or "?" where /proc/loadavg is missing. */

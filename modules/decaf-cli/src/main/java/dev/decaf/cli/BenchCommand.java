@@ -69,14 +69,15 @@ final class BenchCommand implements Runnable {
                 "PyTorch is Debian's python3-torch. Each case runs in a fresh process, with default and",
                 "tuned glibc malloc (and 1 or all threads for PyTorch).",
                 "--contended instead trains the quick-start model with each thread setting (before --threads,",
-                "the automatic default, --threads 1 and 2), quiet and beside a busy loop on one core."},
+                "the automatic default, --threads 1 and 2, OMP_WAIT_POLICY=PASSIVE), quiet and beside a busy",
+                "loop on one core."},
             footer = {"", "Examples:", "  ./decaf bench train",
                 "  ./decaf bench train --config models/gpt2-tiny.json --steps 20",
                 "  ./decaf bench train --contended",
                 "  ./decaf bench train --contended --rounds 4 --steps 60 --json | tail -n 1",
                 "", "PyTorch needs: apt-get install python3-torch libopenblas0-pthread",
-                "", "--contended: about 2 minutes with the defaults (2 rounds of 30 steps); its config, batch and"
-                    + " sequence length default to the quick start's (models/quickstart-base.json, 16 x 64). --json"
+                "", "--contended: about 3 minutes on a quiet 2-core machine with the defaults (2 rounds of 25"
+                    + " steps); its config, batch and sequence length default to the quick start's (models/quickstart-base.json, 16 x 64). --json"
                     + " ends the output with the table as one JSON line: tokens/s per setting, quiet and contended,"
                     + " each round's, and the ratios to the setting before --threads."})
     static final class Train implements Callable<Integer> {
@@ -94,7 +95,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", description = "Untimed steps (default: ${DEFAULT-VALUE}).")
         int warmup = 3;
 
-        @Option(names = "--steps", description = "Timed steps (default: 10; with --contended 30).")
+        @Option(names = "--steps", description = "Timed steps (default: 10; with --contended 25).")
         Integer steps;
 
         @Option(names = "--contended", description = "Thread settings, quiet and with one core busy (see below).")
@@ -118,7 +119,7 @@ final class BenchCommand implements Runnable {
             }
             batch = batch != null ? batch : contended ? 16 : 8;
             seqLen = seqLen != null ? seqLen : contended ? 64 : 128;
-            steps = steps != null ? steps : contended ? 30 : 10;
+            steps = steps != null ? steps : contended ? 25 : 10;
             if (!contended && (rounds != 2 || json)) {
                 throw new IllegalArgumentException("--rounds and --json go with --contended");
             }

@@ -16,17 +16,18 @@ import java.util.Locale;
  * <pre>
  * N &gt; 0                      intra-op = kernel = N
  * N = 0, OMP_NUM_THREADS set   intra-op = OMP_NUM_THREADS, kernel = the same (or decaf.optimizer.threads)
- * N = 0                        intra-op = available cores, kernel = the same (or decaf.optimizer.threads)
+ * N = 0                        intra-op = max(1, cores − busy), kernel = the same (or decaf.optimizer.threads)
+ *                              busy = round(CPU other processes used during 0.2 s at start, in cores)
  * inter-op                     1
  * </pre>
  *
- * <p>Why all cores stays the automatic choice when a core is busy: the threads libtorch leaves
- * spinning at the end of each parallel region are what a busy core punishes (a descheduled
- * spinner holds up the next region), and those are bounded by {@code GOMP_SPINCOUNT}, which the
- * {@code jvm.properties} environment sets before the JVM starts (libtorch links GNU OpenMP; the
- * measurements are in the README, "Threads"). Inter-op threads run only {@code torch.jit.fork}
- * style tasks, which decaf never starts, so one is enough and keeps the pool from growing a thread
- * per core.
+ * <p>Why fewer threads when a core is busy: libtorch splits each op evenly over its OpenMP
+ * threads and waits for the last, so a thread that shares its core with another process holds up
+ * every op (measured on 2 cores beside a busy loop: 2 threads 25-28% of the quiet speed, even
+ * with idle threads sleeping sooner; 1 thread 58%; README, "Threads"). Busy is measured over a
+ * short window ({@code /proc/stat} less this process's own CPU time), not from the load average,
+ * which lags a minute and counts this JVM. Inter-op threads run only {@code torch.jit.fork}-style
+ * tasks, which decaf never starts, so one is enough.
  *
  * <p>libtorch keeps the intra-op count per calling thread (OpenMP's {@code nthreads} variable),
  * plus a process-wide count for threads that have not yet run a parallel op: call {@link
@@ -63,7 +64,7 @@ public final class ComputeThreads {
      */
     public static ComputeThreads choose(int requested) {
         return choose(requested, Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"),
-                System.getProperty(ParallelRange.THREADS_PROPERTY));
+                System.getProperty(ParallelRange.THREADS_PROPERTY), requested == AUTO ? BusyCores.elsewhere() : 0);
     }
 
     /**
@@ -73,22 +74,29 @@ public final class ComputeThreads {
      * @param cores the available cores
      * @param ompNumThreads the environment's {@code OMP_NUM_THREADS}, or null
      * @param kernelProperty the {@code decaf.optimizer.threads} system property, or null
+     * @param busyElsewhere cores' worth of CPU other processes are using (NaN: unknown)
      * @return the choice
      * @throws IllegalArgumentException when {@code requested} &lt; 0
      */
-    static ComputeThreads choose(int requested, int cores, String ompNumThreads, String kernelProperty) {
+    static ComputeThreads choose(int requested, int cores, String ompNumThreads, String kernelProperty,
+            double busyElsewhere) {
         if (requested < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0: automatic), got " + requested);
         }
         if (requested > 0) {
             return new ComputeThreads(requested, requested, "requested");
         }
-        int intra = Math.max(1, cores);
-        String why = "auto: " + intra + (intra == 1 ? " core" : " cores");
+        cores = Math.max(1, cores);
+        int intra;
+        String why;
         Integer omp = positive(ompNumThreads);
         if (omp != null) {
             intra = omp;
             why = "auto: OMP_NUM_THREADS";
+        } else {
+            int busy = Double.isNaN(busyElsewhere) ? 0 : (int) Math.min(cores - 1, Math.round(busyElsewhere));
+            intra = cores - busy;
+            why = "auto: " + cores + (cores == 1 ? " core" : " cores") + (busy > 0 ? ", " + busy + " busy elsewhere" : "");
         }
         Integer kernelThreads = positive(kernelProperty);
         return new ComputeThreads(intra, kernelThreads != null ? kernelThreads : intra, why);
