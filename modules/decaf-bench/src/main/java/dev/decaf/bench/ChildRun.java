@@ -54,20 +54,22 @@ final class ChildRun {
      * Runs a command without some inherited variables and returns its result object.
      *
      * @param cmd the command
-     * @param tunedMalloc whether to set jvm.properties' variables (glibc's allocator; else remove them)
+     * @param tunedMalloc whether to set jvm.properties' allocator variables (else remove them); its
+     *     OpenMP variables are always set
      * @param extraEnv more variables
-     * @param unset variables to remove
+     * @param unset variables to remove (after jvm.properties' are set)
      * @return the parsed JSON after {@code RESULT }
      */
     static JsonNode run(List<String> cmd, boolean tunedMalloc, Map<String, String> extraEnv, List<String> unset) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        unset.forEach(env::remove);
+        env.putAll(JvmSettings.openMpEnvironment());
         if (tunedMalloc) {
-            env.putAll(JvmSettings.environment());
+            env.putAll(JvmSettings.mallocEnvironment());
         } else {
-            JvmSettings.environment().keySet().forEach(env::remove);
+            JvmSettings.mallocEnvironment().keySet().forEach(env::remove);
         }
+        unset.forEach(env::remove);
         env.putAll(extraEnv);
         try {
             Process p = pb.start();

@@ -1,6 +1,7 @@
 package dev.decaf.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.decaf.core.runtime.JvmSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -82,9 +83,12 @@ public final class TrainBenchmark {
                     List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
                     cmd.addAll(List.of(args));
                     try {
+                        // without decaf's MKL shim (Debian's torch uses OpenBLAS) and decaf's OpenMP spin
+                        // count, which would override PASSIVE
+                        List<String> unset = new ArrayList<>(List.of("LD_PRELOAD"));
+                        unset.addAll(JvmSettings.openMpEnvironment().keySet());
                         JsonNode r = ChildRun.run(cmd, tuned, Map.of("OMP_NUM_THREADS", Integer.toString(threads),
-                                "OPENBLAS_NUM_THREADS", Integer.toString(threads), "OMP_WAIT_POLICY", "PASSIVE"),
-                                List.of("LD_PRELOAD")); // decaf's MKL shim; Debian's torch uses OpenBLAS
+                                "OPENBLAS_NUM_THREADS", Integer.toString(threads), "OMP_WAIT_POLICY", "PASSIVE"), unset);
                         cases.add(log(log, of("PyTorch eager", threads + " thread" + (threads > 1 ? "s" : "") + ", malloc "
                                 + (tuned ? "tuned" : "default"), r)));
                     } catch (IllegalStateException e) {

@@ -11,7 +11,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import dev.decaf.djl.optim.AdamW;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.decaf.djl.optim.MallocHint;
+import dev.decaf.djl.optim.kernel.ParallelRange;
+import dev.decaf.djl.runtime.ComputeThreads;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
@@ -29,15 +32,18 @@ public final class TrainStepBenchmark {
      * One measurement.
      *
      * @param tokensPerSecond B·T / median step time
+     * @param meanTokensPerSecond steps·B·T / the timed steps' total time (what a progress line shows;
+     *     unlike the median it counts the slow steps a busy core causes)
      * @param stepMs median whole step
      * @param forwardMs median forward + loss
      * @param backwardMs median backward
      * @param optimizerMs median optimizer step
      * @param tunedMalloc whether glibc malloc was tuned
-     * @param threads libtorch intra-op threads
+     * @param threads libtorch intra-op threads, as libtorch reports them
+     * @param kernelThreads the optimizer's kernel threads
      */
-    public record Result(double tokensPerSecond, double stepMs, double forwardMs, double backwardMs, double optimizerMs,
-            boolean tunedMalloc, int threads) {}
+    public record Result(double tokensPerSecond, double meanTokensPerSecond, double stepMs, double forwardMs,
+            double backwardMs, double optimizerMs, boolean tunedMalloc, int threads, int kernelThreads) {}
 
     private TrainStepBenchmark() {}
 
@@ -49,14 +55,22 @@ public final class TrainStepBenchmark {
      * @param seqLen T
      * @param warmup untimed steps
      * @param steps timed steps
+     * @param threads the compute threads to apply, or null to leave libtorch and the kernel at their
+     *     defaults (decaf before {@code --threads})
      * @return the result
      * @throws IOException when the config cannot be read
      */
-    public static Result measure(Path config, int batch, int seqLen, int warmup, int steps) throws IOException {
+    public static Result measure(Path config, int batch, int seqLen, int warmup, int steps, ComputeThreads threads)
+            throws IOException {
+        if (threads != null) {
+            threads.apply();
+        }
         ModelConfig cfg = ModelConfig.load(config);
         DecoderModel model = DecoderModel.of(cfg);
         AdamW opt = AdamW.builder().optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(3e-4f))
-                .optWeightDecays(0.1f).optParamGroups(dev.decaf.djl.optim.ParamGroups.standard(model)).build();
+                .optWeightDecays(0.1f).optParamGroups(dev.decaf.djl.optim.ParamGroups.standard(model))
+                .optKernelThreads(threads != null ? threads.kernel() : ParallelRange.defaultThreads()).build();
+        int kernelThreads = opt.kernelThreads().threads();
         double[] fwd = new double[steps];
         double[] bwd = new double[steps];
         double[] upd = new double[steps];
@@ -101,10 +115,11 @@ public final class TrainStepBenchmark {
                 }
             }
         }
+        opt.close();
         double step = median(all);
-        return new Result(batch * (double) seqLen / (step / 1000), step, median(fwd), median(bwd), median(upd),
-                MallocHint.isTuned(), ai.djl.engine.Engine.getInstance().getEngineName().equals("PyTorch")
-                        ? Runtime.getRuntime().availableProcessors() : 0);
+        double total = Arrays.stream(all).sum();
+        return new Result(batch * (double) seqLen / (step / 1000), steps * batch * (double) seqLen / (total / 1000), step,
+                median(fwd), median(bwd), median(upd), MallocHint.isTuned(), JniUtils.getNumThreads(), kernelThreads);
     }
 
     static double median(double[] v) {
@@ -114,17 +129,21 @@ public final class TrainStepBenchmark {
     }
 
     /**
-     * Prints one measurement: {@code CONFIG B T WARMUP STEPS}.
+     * Prints one measurement: {@code CONFIG B T WARMUP STEPS [THREADS]}, THREADS a count, 0 for the
+     * automatic choice, or absent for libtorch's and the kernel's own defaults.
      *
      * @param args the arguments
      * @throws IOException when the config cannot be read
      */
     public static void main(String[] args) throws IOException {
+        ComputeThreads threads = args.length > 5 ? ComputeThreads.choose(Integer.parseInt(args[5])) : null;
         Result r = measure(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), threads);
         System.out.printf(java.util.Locale.ROOT,
-                "RESULT {\"tokens_per_s\": %.1f, \"step_ms\": %.2f, \"forward_ms\": %.2f, \"backward_ms\": %.2f,"
-                        + " \"optimizer_ms\": %.2f, \"tuned\": %b}%n",
-                r.tokensPerSecond(), r.stepMs(), r.forwardMs(), r.backwardMs(), r.optimizerMs(), r.tunedMalloc());
+                "RESULT {\"tokens_per_s\": %.1f, \"mean_tokens_per_s\": %.1f, \"step_ms\": %.2f, \"forward_ms\": %.2f,"
+                        + " \"backward_ms\": %.2f, \"optimizer_ms\": %.2f, \"tuned\": %b, \"threads\": %d,"
+                        + " \"kernel_threads\": %d}%n",
+                r.tokensPerSecond(), r.meanTokensPerSecond(), r.stepMs(), r.forwardMs(), r.backwardMs(), r.optimizerMs(),
+                r.tunedMalloc(), r.threads(), r.kernelThreads());
     }
 }

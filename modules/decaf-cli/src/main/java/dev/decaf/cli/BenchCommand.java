@@ -1,5 +1,6 @@
 package dev.decaf.cli;
 
+import dev.decaf.bench.ContendedBenchmark;
 import dev.decaf.bench.OptimizerBenchmark;
 import dev.decaf.bench.ParameterSet;
 import dev.decaf.bench.TrainBenchmark;
@@ -66,26 +67,46 @@ final class BenchCommand implements Runnable {
             description = {"Training tokens/s of a GPT: decaf against PyTorch eager.",
                 "A step is forward, backward and AdamW, on the same model (a models/*.json config) for both;",
                 "PyTorch is Debian's python3-torch. Each case runs in a fresh process, with default and",
-                "tuned glibc malloc (and 1 or all threads for PyTorch)."},
+                "tuned glibc malloc (and 1 or all threads for PyTorch).",
+                "--contended instead trains the quick-start model with each thread setting (before --threads,",
+                "the automatic default, --threads 1 and 2, OMP_WAIT_POLICY=PASSIVE), quiet and beside a busy",
+                "loop on one core."},
             footer = {"", "Examples:", "  ./decaf bench train",
                 "  ./decaf bench train --config models/gpt2-tiny.json --steps 20",
-                "", "PyTorch needs: apt-get install python3-torch libopenblas0-pthread"})
+                "  ./decaf bench train --contended",
+                "  ./decaf bench train --contended --rounds 4 --steps 60 --json | tail -n 1",
+                "", "PyTorch needs: apt-get install python3-torch libopenblas0-pthread",
+                "", "--contended: about 3 minutes on a quiet 2-core machine with the defaults (2 rounds of 25"
+                    + " steps); its config, batch and sequence length default to the quick start's (models/quickstart-base.json, 16 x 64). --json"
+                    + " ends the output with the table as one JSON line: tokens/s per setting, quiet and contended,"
+                    + " each round's, and the ratios to the setting before --threads."})
     static final class Train implements Callable<Integer> {
 
-        @Option(names = "--config", description = "Model config (default: ${DEFAULT-VALUE}).")
-        Path config = Path.of("models/gpt2-4x256.json");
+        @Option(names = "--config", description = "Model config (default: models/gpt2-4x256.json;"
+                + " with --contended models/quickstart-base.json).")
+        Path config;
 
-        @Option(names = "--batch", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
-        int batch = 8;
+        @Option(names = "--batch", description = "Sequences per step (default: 8; with --contended 16).")
+        Integer batch;
 
-        @Option(names = "--seq-len", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
-        int seqLen = 128;
+        @Option(names = "--seq-len", description = "Tokens per sequence (default: 128; with --contended 64).")
+        Integer seqLen;
 
         @Option(names = "--warmup", description = "Untimed steps (default: ${DEFAULT-VALUE}).")
         int warmup = 3;
 
-        @Option(names = "--steps", description = "Timed steps (default: ${DEFAULT-VALUE}).")
-        int steps = 10;
+        @Option(names = "--steps", description = "Timed steps (default: 10; with --contended 25).")
+        Integer steps;
+
+        @Option(names = "--contended", description = "Thread settings, quiet and with one core busy (see below).")
+        boolean contended;
+
+        @Option(names = "--rounds", description = "With --contended: rounds, each measuring every setting"
+                + " (default: ${DEFAULT-VALUE}).")
+        int rounds = 2;
+
+        @Option(names = "--json", description = "With --contended: end with the table as one JSON line.")
+        boolean json;
 
         @Option(names = "--python",
                 description = "Python with torch for the baseline; 'none' skips it (default: ${DEFAULT-VALUE}).")
@@ -93,6 +114,18 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws java.io.IOException {
+            if (config == null) {
+                config = Path.of(contended ? "models/quickstart-base.json" : "models/gpt2-4x256.json");
+            }
+            batch = batch != null ? batch : contended ? 16 : 8;
+            seqLen = seqLen != null ? seqLen : contended ? 64 : 128;
+            steps = steps != null ? steps : contended ? 25 : 10;
+            if (!contended && (rounds != 2 || json)) {
+                throw new IllegalArgumentException("--rounds and --json go with --contended");
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
             if (!Files.isRegularFile(config)) {
                 throw new IllegalArgumentException("--config " + config + ": no such file");
             }
@@ -104,6 +137,18 @@ final class BenchCommand implements Runnable {
             if (seqLen > positions) {
                 throw new IllegalArgumentException("--seq-len " + seqLen + " is longer than the " + positions
                         + " positions of " + config);
+            }
+            if (contended) {
+                System.out.println("decaf bench train --contended: " + config + ", " + batch + " x " + seqLen
+                        + " tokens per step, " + steps + " steps, " + rounds + " rounds, "
+                        + Runtime.getRuntime().availableProcessors() + " cores, each measurement in a fresh JVM");
+                var rows = ContendedBenchmark.run(System.out, config, batch, seqLen, warmup, steps, rounds);
+                System.out.println();
+                System.out.print(ContendedBenchmark.table(rows));
+                if (json) {
+                    System.out.println(ContendedBenchmark.json(rows));
+                }
+                return 0;
             }
             System.out.println("decaf bench train: " + config + ", " + batch + " x " + seqLen + " tokens per step, "
                     + Runtime.getRuntime().availableProcessors() + " cores");

@@ -53,6 +53,9 @@ final class EvalCommand implements Callable<Integer> {
                     + " a longer one is refused.")
     Integer seqLen;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
@@ -70,6 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("--data " + data + ": no such file");
         }
+        threads.apply();
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = loadModel(model, manager);

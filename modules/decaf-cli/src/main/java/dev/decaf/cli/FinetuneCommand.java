@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
             "  ./decaf finetune recipes/quickstart.yaml --set train.steps=50 --out runs/short",
             "  ./decaf finetune --set train.steps=50 --json | tail -n 1",
             "  ./decaf finetune --resume runs/quickstart",
+            "  ./decaf finetune --threads 1 --set train.steps=50 --out runs/one-thread",
             "", "Ctrl-C writes a checkpoint and stops; --resume continues it from its newest intact checkpoint,"
                 + " with the same losses. --json ends the output with one line: {\"val_loss_before\": ...,"
                 + " \"val_loss_after\": ..., \"task_accuracy_before\": ..., \"task_accuracy_after\": ...,"
@@ -52,6 +53,11 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "End the output with the outcome as one JSON line (see below).")
     boolean json;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Compute threads: libtorch's and the optimizer kernel's (sets train.threads; 0: automatic)."
+                    + " Also with --resume.")
+    Integer threads;
 
     /** The out directory of a recipe (for {@code --resume} without a directory). */
     private static Path outOf(Path recipe) {
@@ -80,10 +86,16 @@ final class FinetuneCommand implements Callable<Integer> {
                 Recipe saved = Recipe.load(stored.toAbsolutePath(), List.of());
                 runHash = saved.hash();
                 boolean moved = !saved.out().toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
-                r = moved ? Recipe.load(stored.toAbsolutePath(), List.of("out=" + dir.toAbsolutePath())) : saved;
+                // train.threads is outside the hash: a run may continue on other threads
+                List<String> sets = new ArrayList<>(threadsOverride());
+                if (moved) {
+                    sets.add("out=" + dir.toAbsolutePath());
+                }
+                r = sets.isEmpty() ? saved : Recipe.load(stored.toAbsolutePath(), sets);
             } else {
                 Path file = recipe != null ? recipe : Launcher.home().resolve("recipes/quickstart.yaml");
                 List<String> sets = new ArrayList<>(overrides.values());
+                sets.addAll(threadsOverride());
                 if (out != null) {
                     sets.add("out=" + out);
                 }
@@ -118,6 +130,14 @@ final class FinetuneCommand implements Callable<Integer> {
                 // the JVM is already shutting down (Ctrl-C, SIGTERM): the hook is running
             }
         }
+    }
+
+    /** {@code --threads N} as a recipe override (validated with the recipe: train.threads >= 0). */
+    private List<String> threadsOverride() {
+        if (threads != null && threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0 (0: automatic), got " + threads);
+        }
+        return threads == null ? List.of() : List.of("train.threads=" + threads);
     }
 
     /**

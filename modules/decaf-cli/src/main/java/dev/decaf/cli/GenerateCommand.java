@@ -40,11 +40,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Override
     public Integer call() {
         int maxTokens = sampling.maxTokens();
         Sampler sampler = sampling.sampler();
         EvalCommand.checkModelDir(model.dir());
+        threads.apply();
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);

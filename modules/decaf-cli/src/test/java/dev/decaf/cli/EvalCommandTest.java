@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.models.checkpoint.ModelDirectory;
@@ -66,6 +67,35 @@ class EvalCommandTest {
         DecafCliTest.Run plain = InferCli.run("eval", "--model", model.toString(), "--data", data.toString());
         assertEquals(0, plain.code(), plain.err());
         assertTrue(!plain.out().contains("{"), "no JSON without --json: " + plain.out());
+    }
+
+    @Test
+    void threadsReachLibtorchAndLeaveTheLossAlone() throws Exception {
+        Path data = Files.writeString(tmp.resolve("threads.txt"), "Weight decay done right, on the JVM.\n".repeat(20));
+        int before = JniUtils.getNumThreads();
+        try {
+            double[] loss = new double[2];
+            for (int n : new int[] {1, 2}) {
+                DecafCliTest.Run r = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
+                        "--json", "--threads", Integer.toString(n));
+                assertEquals(0, r.code(), r.err());
+                assertEquals(n, JniUtils.getNumThreads(), "torch.get_num_threads() after --threads " + n);
+                loss[n - 1] = new ObjectMapper().readTree(r.out().lines().reduce((a, b) -> b).orElseThrow())
+                        .get("loss").asDouble();
+            }
+            assertEquals(loss[0], loss[1], 1e-5, "threads change the speed, not the loss");
+            DecafCliTest.Run g = InferCli.run("generate", "--model", model.toString(), "--prompt", "Weight",
+                    "--max-tokens", "2", "--threads", "1");
+            assertEquals(0, g.code(), g.err());
+            assertEquals(1, JniUtils.getNumThreads());
+            DecafCliTest.Run bad = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
+                    "--threads", "-2");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().startsWith("decaf: --threads must be >= 0 (0: automatic), got -2"), bad.err());
+            assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
     }
 
     @Test

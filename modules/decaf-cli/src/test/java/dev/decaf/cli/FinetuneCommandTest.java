@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.decaf.train.metrics.FinalValidation;
@@ -226,6 +227,41 @@ class FinetuneCommandTest {
         JsonNode k = new ObjectMapper().readTree(again.out().strip().lines().reduce((a, b) -> b).orElseThrow());
         assertEquals(4, k.get("steps").asInt());
         assertEquals(j.get("val_loss_after").asDouble(), k.get("val_loss_after").asDouble(), 1e-6);
+    }
+
+    @Test
+    void threadsReachLibtorchAndTheOptimizerAreLoggedAndMayChangeOnResume() throws Exception {
+        Path model = DecafCliTest.initTinyModel(tmp.resolve("model"), 2);
+        Path out = tmp.resolve("threads-run");
+        Path r = tmp.resolve("threads.yaml");
+        Files.writeString(r, Files.readString(recipe).replaceFirst("model: .*", "model: " + model)
+                .replace("  steps: 30", "  steps: 4").replace("  eval_every: 10", "  eval_every: 0")
+                .replaceFirst("out: .*", "out: " + out));
+        int before = JniUtils.getNumThreads();
+        try {
+            DecafCliTest.Run one = runCapturing("finetune", r.toString(), "--threads", "1", "--set", "train.steps=3");
+            assertEquals(0, one.code(), one.err());
+            assertEquals(1, JniUtils.getNumThreads(), "torch.get_num_threads() after --threads 1");
+            List<String> lines = one.out().lines().filter(l -> l.startsWith("threads: ")).toList();
+            assertEquals(1, lines.size(), one.out());
+            assertTrue(lines.get(0).startsWith("threads: 1 intra-op (requested), 1 inter-op, optimizer kernel 1, "),
+                    lines.get(0));
+            assertTrue(Files.readString(out.resolve("recipe.yaml")).contains("\n  threads: 1\n"));
+
+            // the hash leaves train.threads out, so the run may continue on other threads
+            DecafCliTest.Run two = runCapturing("finetune", "--resume", out.toString(), "--threads", "2");
+            assertEquals(0, two.code(), two.err());
+            assertEquals(2, JniUtils.getNumThreads());
+            assertTrue(two.out().contains("threads: 2 intra-op (requested), 1 inter-op, optimizer kernel 2, "),
+                    two.out());
+
+            DecafCliTest.Run bad = DecafCliTest.run("finetune", r.toString(), "--threads", "-1");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().startsWith("decaf: --threads must be >= 0 (0: automatic), got -1"), bad.err());
+            assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> it) {

@@ -29,4 +29,14 @@ class JvmSettingsTest {
         assertTrue(JvmSettings.environment().get("GLIBC_TUNABLES").contains("glibc.malloc.mmap_max=0"));
         assertTrue(JvmSettings.environmentLine().contains("MALLOC_ARENA_MAX=1"));
     }
+
+    @Test
+    void splitsTheEnvironmentIntoAllocatorAndOpenMpVariables() {
+        assertEquals(java.util.Map.of(), JvmSettings.openMpEnvironment(), "none declared (README, Threads)");
+        assertEquals(java.util.Set.of("MALLOC_ARENA_MAX", "GLIBC_TUNABLES"), JvmSettings.mallocEnvironment().keySet());
+        assertEquals(JvmSettings.environment().size(),
+                JvmSettings.openMpEnvironment().size() + JvmSettings.mallocEnvironment().size());
+        assertTrue(JvmSettings.mallocApplied());
+        assertEquals(JvmSettings.environmentLine(), JvmSettings.mallocEnvironmentLine());
+    }
 }

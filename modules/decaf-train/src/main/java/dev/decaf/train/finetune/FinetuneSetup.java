@@ -5,6 +5,7 @@ import dev.decaf.core.config.ModelConfig;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ScheduleTracker;
+import dev.decaf.djl.runtime.ComputeThreads;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
@@ -21,8 +22,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The setup phase of a fine-tune: data, model, tokenizer, dataset, schedule, groups and optimizer,
- * checked against each other, then the start-up summary on the console. Bad input is an {@link
+ * The setup phase of a fine-tune: compute threads, data, model, tokenizer, dataset, schedule,
+ * groups and optimizer, checked against each other, then the start-up summary on the console. Bad input is an {@link
  * IllegalArgumentException} naming it.
  */
 final class FinetuneSetup {
@@ -41,6 +42,8 @@ final class FinetuneSetup {
      */
     static PreparedRun prepare(Recipe recipe, Optional<CheckpointStore.Loaded> from, NDManager manager,
             PrintStream console) throws IOException {
+        // libtorch's count is per calling thread: set it on the thread that loads and trains
+        ComputeThreads threads = ComputeThreads.choose(recipe.train().threads()).apply();
         Path out = recipe.out();
         DataFiles files = DataFiles.of(recipe, out);
         StartingModel start = StartingModel.load(recipe, from, manager);
@@ -74,13 +77,14 @@ final class FinetuneSetup {
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
-            opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model));
+            opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model), threads.kernel());
             if (from.isPresent()) {
                 opt.loadState(from.get().directory(), manager);
             }
 
             console.printf(Locale.ROOT, "decaf finetune: %s (%s, %,d parameters) on %s -> %s%n", start.source(),
                     config.modelType(), model.numParameters(), recipe.data().train(), out);
+            console.println(threads.describe(opt));
             console.println("data: " + stats);
             console.println(opt.describe());
             console.println("schedule: " + schedule + ", " + steps + " steps of " + batch + " x " + accum + " x "

@@ -153,7 +153,7 @@ final class GroupsType {
         StringBuilder sb = new StringBuilder();
         for (Group item : g.list()) {
             sb.append('\n');
-            RecipeYaml.block(sb, group, item, level + 1, true);
+            RecipeYaml.block(sb, group, item, level + 1, true, false);
             sb.setLength(sb.length() - 1);
         }
         return sb.toString();

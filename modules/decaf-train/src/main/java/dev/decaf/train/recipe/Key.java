@@ -49,6 +49,12 @@ import java.lang.annotation.Target;
      */
     String inherit() default "";
 
+    /**
+     * Returns whether the key is part of the recipe hash; false for a key that changes only how
+     * fast a run goes, not what it computes (a run may be resumed with another value).
+     */
+    boolean hashed() default true;
+
     /** Returns the names other tools use for this key, suggested when a recipe uses them. */
     String[] otherNames() default {};
 }

@@ -266,15 +266,17 @@ public record Recipe(
     }
 
     /**
-     * Returns the SHA-256 (lowercase hex) of {@link #toYaml()}: equal for recipes that resolve to
-     * the same run, whatever their comments, key order or spelled-out defaults.
+     * Returns the SHA-256 (lowercase hex) of {@link #toYaml()} without the keys that change only
+     * how fast a run goes ({@code train.threads}): equal for recipes that resolve to the same run,
+     * whatever their comments, key order or spelled-out defaults, so a run can be resumed with other
+     * threads (and runs from before such a key existed still resume).
      *
      * @return 64 hex digits
      */
     public String hash() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(toYaml().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest(RecipeYaml.write(this, true).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
@@ -461,9 +463,21 @@ public record Recipe(
          * @return the optimizer (close it at the end of the run to release its kernel threads)
          */
         public AdamFamily build(ParameterTracker learningRate, ParamGroups paramGroups) {
+            return build(learningRate, paramGroups, dev.decaf.djl.optim.kernel.ParallelRange.defaultThreads());
+        }
+
+        /**
+         * Builds the optimizer this section describes with a number of kernel threads.
+         *
+         * @param learningRate the schedule (a {@code ScheduleTracker} also tells AdamC its peak)
+         * @param paramGroups the model's groups
+         * @param kernelThreads the optimizer's kernel threads, ≥ 1
+         * @return the optimizer (close it at the end of the run to release its kernel threads)
+         */
+        public AdamFamily build(ParameterTracker learningRate, ParamGroups paramGroups, int kernelThreads) {
             return OptimizerRegistry.build(name.recipeName(), b -> b.optLearningRateTracker(learningRate)
                     .optBeta1((float) beta1()).optBeta2((float) beta2()).optEpsilon((float) eps)
-                    .optWeightDecays((float) weightDecay).optParamGroups(paramGroups));
+                    .optWeightDecays((float) weightDecay).optParamGroups(paramGroups).optKernelThreads(kernelThreads));
         }
     }
 
@@ -650,7 +664,10 @@ public record Recipe(
             @Key(doc = "steps between checkpoints (0: only at the end)", def = "500", range = ">= 0")
                     int checkpointEvery,
             @Key(doc = "checkpoints kept", def = "3", range = ">= 1") int keepCheckpoints,
-            @Key(doc = "NaN/Inf steps in a row that stop the run", def = "5", range = ">= 1") int maxBadSteps) {
+            @Key(doc = "NaN/Inf steps in a row that stop the run", def = "5", range = ">= 1") int maxBadSteps,
+            @Key(doc = "compute threads: libtorch's intra-op threads and the optimizer kernel's (0: automatic;"
+                    + " --threads overrides; speed only, so not in the recipe hash)", def = "0", range = ">= 0",
+                    hashed = false, otherNames = {"num_threads", "intra_op_threads"}) int threads) {
 
         /** Checks that exactly one of steps and epochs is set. */
         public Train {

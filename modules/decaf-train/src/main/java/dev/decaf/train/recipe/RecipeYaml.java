@@ -24,8 +24,16 @@ final class RecipeYaml {
     private static final java.util.Set<String> YAML11_WORDS = java.util.Set.of("yes", "no", "on", "off", "y", "n");
 
     static String write(Recipe r) {
+        return write(r, false);
+    }
+
+    /**
+     * Writes the recipe, or with {@code forHash} the text its hash is taken over: the same without
+     * the keys declared {@code hashed = false}.
+     */
+    static String write(Recipe r, boolean forHash) {
         StringBuilder sb = new StringBuilder();
-        block(sb, Schema.ROOT, r, 0, false);
+        block(sb, Schema.ROOT, r, 0, false, forHash);
         return sb.toString();
     }
 
@@ -38,15 +46,19 @@ final class RecipeYaml {
      * @param r its record
      * @param level the indentation level of its keys
      * @param item whether the mapping is a list item
+     * @param forHash whether to leave out the keys that are not hashed
      */
-    static void block(StringBuilder sb, Section s, Record r, int level, boolean item) {
+    static void block(StringBuilder sb, Section s, Record r, int level, boolean item, boolean forHash) {
         for (Field f : s.fields()) {
+            if (forHash && !f.spec().hashed()) {
+                continue;
+            }
             Object v = f.get(r);
             sb.append(ValueType.indent(level)).append(!item ? "" : f == s.fields().get(0) ? "- " : "  ").append(f.key())
                     .append(':');
             if (f.section() != null && !item) {
                 sb.append('\n');
-                block(sb, f.section(), (Record) v, level + 1, false);
+                block(sb, f.section(), (Record) v, level + 1, false, forHash);
                 continue;
             }
             String text = v == null ? "null" : f.section() != null ? flow(f.section(), (Record) v)

@@ -64,6 +64,7 @@ class RecipeDefaultsTest {
         assertEquals(500, t.checkpointEvery());
         assertEquals(3, t.keepCheckpoints());
         assertEquals(5, t.maxBadSteps());
+        assertEquals(0, t.threads());
 
         assertNull(r.task());
         assertEquals(List.of(), r.generate().prompts());
@@ -109,6 +110,7 @@ class RecipeDefaultsTest {
                   checkpoint_every: 500
                   keep_checkpoints: 3
                   max_bad_steps: 5
+                  threads: 0
                 task: null
                 generate:
                   prompts: []

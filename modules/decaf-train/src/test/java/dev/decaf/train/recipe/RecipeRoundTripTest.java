@@ -91,6 +91,27 @@ class RecipeRoundTripTest {
     }
 
     @Test
+    void trainThreadsIsWrittenButNotHashed() {
+        Recipe two = parse(MINIMAL, "train.threads=2");
+        assertEquals(2, two.train().threads());
+        assertTrue(two.toYaml().contains("\n  threads: 2\n"), two.toYaml());
+        assertEquals(two, parse(two.toYaml()), "round trip");
+        assertNotEquals(parse(MINIMAL).toYaml(), two.toYaml());
+        // speed only: a run resumes on other threads, and runs from before the key keep their hash
+        assertEquals(parse(MINIMAL).hash(), two.hash());
+        assertEquals(sha256(parse(MINIMAL).toYaml().replace("  threads: 0\n", "")), parse(MINIMAL).hash());
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void numbersAreWrittenSoTheyReadBackExactly() {
         for (double x : new double[] {0.1, 3.0e-4, 1.0e-8, 0.999, 1e7, 1.0 / 3, 5e-324, 0.0}) {
             assertEquals(x, Double.parseDouble(RecipeYaml.num(x)));

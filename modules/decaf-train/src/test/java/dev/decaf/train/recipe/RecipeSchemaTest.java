@@ -83,6 +83,7 @@ class RecipeSchemaTest {
         sample("train.checkpoint_every", "train.checkpoint_every=50");
         sample("train.keep_checkpoints", "train.keep_checkpoints=1");
         sample("train.max_bad_steps", "train.max_bad_steps=9");
+        sample("train.threads", "train.threads=3");
         sample("task", "task=category");
         sample("generate.prompts", "generate.prompts=[Hello, \"a: b\"]");
         sample("generate.max_tokens", "generate.max_tokens=4");

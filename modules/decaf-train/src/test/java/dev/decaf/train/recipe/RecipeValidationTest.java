@@ -155,10 +155,11 @@ class RecipeValidationTest {
                         "r.yaml:15: train.checkpoint_every: must be >= 0, got -3",
                         "r.yaml:16: train.keep_checkpoints: must be >= 1, got 0",
                         "r.yaml:17: train.max_bad_steps: must be >= 1, got 0",
-                        "r.yaml:18: train.batch_size: must be <= 2147483647, got 99999999999",
-                        "r.yaml:19: train.seed: must be an integer from -9223372036854775808 to 9223372036854775807,"
+                        "r.yaml:18: train.threads: must be >= 0, got -1",
+                        "r.yaml:19: train.batch_size: must be <= 2147483647, got 99999999999",
+                        "r.yaml:20: train.seed: must be an integer from -9223372036854775808 to 9223372036854775807,"
                                 + " got 99999999999999999999",
-                        "r.yaml:21: generate.max_tokens: must be >= 1, got 0",
+                        "r.yaml:22: generate.max_tokens: must be >= 1, got 0",
                         "r.yaml: model: required: a model directory, a models/*.json config or builtin:NAME",
                         "r.yaml: data.train: required: a training data file or builtin:NAME",
                         "r.yaml: out: required: the output directory (e.g. runs/NAME)"),
@@ -180,6 +181,7 @@ class RecipeValidationTest {
                           checkpoint_every: -3
                           keep_checkpoints: 0
                           max_bad_steps: 0
+                          threads: -1
                           batch_size: 99999999999
                           seed: 99999999999999999999
                         generate:
