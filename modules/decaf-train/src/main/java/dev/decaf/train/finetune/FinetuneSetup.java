@@ -7,6 +7,7 @@ import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ScheduleTracker;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.data.CacheLocation;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -101,6 +102,8 @@ final class FinetuneSetup {
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
                 .optSkipBadLines(recipe.data().skipBadLines());
+        CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
+                .ifPresent(db::optCacheDir);
         if (files.validation() != null) {
             db.optValidationFile(files.validation());
         } else if (recipe.data().validationFraction() > 0) {
