@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.finetune.Finetune;
+import dev.decaf.train.loop.BestSoFar;
 import dev.decaf.train.loop.DivergedException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Parameters;
             "", "Ctrl-C writes a checkpoint and stops; --resume continues it from its newest intact checkpoint,"
                 + " with the same losses. --json ends the output with one line: {\"val_loss_before\": ...,"
                 + " \"val_loss_after\": ..., \"task_accuracy_before\": ..., \"task_accuracy_after\": ...,"
-                + " \"steps\": ..., \"out\": ..., \"interrupted\": ...} (null for what was not measured)."})
+                + " \"steps\": ..., \"out\": ..., \"interrupted\": ..., \"best_step\": ..., \"best_val_loss\": ...,"
+                + " \"model_step\": ..., \"early_stopped\": ...} (null for what was not measured; model_step is the"
+                + " step whose weights OUT/model holds: the best with train.keep_best: val_loss)."})
 final class FinetuneCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -124,7 +127,9 @@ final class FinetuneCommand implements Callable<Integer> {
      * The outcome as one JSON object: {@code val_loss_before}, {@code val_loss_after}, {@code
      * task_accuracy_before}, {@code task_accuracy_after} (null where not measured: no validation
      * split, no task, or a resumed run's task score before), {@code steps} (the last step), {@code
-     * out} and {@code interrupted}.
+     * out}, {@code interrupted}, {@code best_step} and {@code best_val_loss} (the run's lowest
+     * validation loss), {@code model_step} (whose weights OUT/model holds; null when interrupted)
+     * and {@code early_stopped}.
      */
     static String outcomeJson(Finetune.Outcome o, Path out) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -135,6 +140,19 @@ final class FinetuneCommand implements Callable<Integer> {
         n.put("steps", o.state().step());
         n.put("out", out.toString());
         n.put("interrupted", o.interrupted());
+        BestSoFar best = o.state().best();
+        if (best.isSet()) {
+            n.put("best_step", best.step());
+        } else {
+            n.putNull("best_step");
+        }
+        number(n, "best_val_loss", best.valLoss());
+        if (o.modelStep() >= 0) {
+            n.put("model_step", o.modelStep());
+        } else {
+            n.putNull("model_step");
+        }
+        n.put("early_stopped", o.earlyStopped());
         return n.toString();
     }
 

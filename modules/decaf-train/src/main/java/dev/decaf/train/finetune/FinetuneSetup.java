@@ -66,6 +66,7 @@ final class FinetuneSetup {
             int batch = recipe.train().batchSize();
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
+            requireValidation(recipe, data);
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
             opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model));
             if (from.isPresent()) {
@@ -81,6 +82,7 @@ final class FinetuneSetup {
             console.print(opt.groupTable());
             console.println(DecayReport.describe(recipe.optimizer().lr(), recipe.optimizer().weightDecay(),
                     (long) batch * accum, stats.trainSamples(), steps));
+            EpochWarning.of(recipe, steps * batch * accum, stats.trainSamples()).ifPresent(w -> console.println("warning: " + w));
 
             TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
                     recipe.train().seed(), recipe.train().logEvery(), recipe.train().evalEvery(),
@@ -94,6 +96,19 @@ final class FinetuneSetup {
             }
             tok.close();
             throw e;
+        }
+    }
+
+    /** keep_best and early_stop compare validation losses: refuse a run that has none to compare. */
+    private static void requireValidation(Recipe recipe, LmDataset data) {
+        if (data.validation() != null && data.validation().size() > 0) {
+            return;
+        }
+        String key = recipe.train().earlyStop().enabled() ? "train.early_stop"
+                : recipe.train().keepBest() == Recipe.KeepBest.VAL_LOSS ? "train.keep_best" : null;
+        if (key != null) {
+            throw new IllegalArgumentException(key + " needs validation data, and the validation split is empty: set"
+                    + " data.validation or a larger data.validation_fraction");
         }
     }
 

@@ -64,6 +64,9 @@ class RecipeDefaultsTest {
         assertEquals(500, t.checkpointEvery());
         assertEquals(3, t.keepCheckpoints());
         assertEquals(5, t.maxBadSteps());
+        assertEquals(Recipe.KeepBest.NONE, t.keepBest());
+        assertEquals(Recipe.EarlyStop.OFF, t.earlyStop());
+        assertFalse(t.earlyStop().enabled());
 
         assertNull(r.task());
         assertEquals(List.of(), r.generate().prompts());
@@ -109,6 +112,10 @@ class RecipeDefaultsTest {
                   checkpoint_every: 500
                   keep_checkpoints: 3
                   max_bad_steps: 5
+                  keep_best: none
+                  early_stop:
+                    patience: null
+                    min_delta: 0.0
                 task: null
                 generate:
                   prompts: []
