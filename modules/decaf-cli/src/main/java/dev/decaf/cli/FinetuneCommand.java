@@ -30,11 +30,11 @@ import picocli.CommandLine.Parameters;
             "  ./decaf finetune --set train.steps=50 --json | tail -n 1",
             "  ./decaf finetune --resume runs/quickstart",
             "", "Ctrl-C writes a checkpoint and stops; --resume continues it from its newest intact checkpoint,"
-                + " with the same losses. --json ends the output with one line: {\"val_loss_before\": ...,"
-                + " \"val_loss_after\": ..., \"task_accuracy_before\": ..., \"task_accuracy_after\": ...,"
-                + " \"steps\": ..., \"out\": ..., \"interrupted\": ..., \"best_step\": ..., \"best_val_loss\": ...,"
-                + " \"model_step\": ..., \"early_stopped\": ...} (null for what was not measured; model_step is the"
-                + " step whose weights OUT/model holds: the best with train.keep_best: val_loss)."})
+                + " with the same losses. --json ends the output with one JSON object on one line, with the keys"
+                + " val_loss_before, val_loss_after, task_accuracy_before, task_accuracy_after, steps, out,"
+                + " interrupted, best_step, best_val_loss, model_step and early_stopped (null for what was not"
+                + " measured). model_step is the step of the weights in OUT/model: with train.keep_best set to"
+                + " val_loss the best ones, else the last."})
 final class FinetuneCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
