@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
+import dev.decaf.text.data.CacheLocation;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -89,7 +91,8 @@ final class EvalCommand implements Callable<Integer> {
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
                     try (TextTokenizer tok = loadTokenizer(model, loaded, spec.commandLine().getErr())) {
-                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context);
+                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context,
+                                CacheLocation.system().choose(List.of(data)).orElse(null));
                     }
                 }
             } catch (dev.decaf.text.data.DataException e) {

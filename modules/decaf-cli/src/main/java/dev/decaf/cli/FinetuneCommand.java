@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.finetune.Finetune;
+import dev.decaf.train.loop.BestSoFar;
 import dev.decaf.train.loop.DivergedException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,9 +31,11 @@ import picocli.CommandLine.Parameters;
             "  ./decaf finetune --resume runs/quickstart",
             "  ./decaf finetune --threads 1 --set train.steps=50 --out runs/one-thread",
             "", "Ctrl-C writes a checkpoint and stops; --resume continues it from its newest intact checkpoint,"
-                + " with the same losses. --json ends the output with one line: {\"val_loss_before\": ...,"
-                + " \"val_loss_after\": ..., \"task_accuracy_before\": ..., \"task_accuracy_after\": ...,"
-                + " \"steps\": ..., \"out\": ..., \"interrupted\": ...} (null for what was not measured)."})
+                + " with the same losses. --json ends the output with one JSON object on one line, with the keys"
+                + " val_loss_before, val_loss_after, task_accuracy_before, task_accuracy_after, steps, out,"
+                + " interrupted, best_step, best_val_loss, model_step and early_stopped (null for what was not"
+                + " measured). model_step is the step of the weights in OUT/model: with train.keep_best set to"
+                + " val_loss the best ones, else the last."})
 final class FinetuneCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -144,7 +147,9 @@ final class FinetuneCommand implements Callable<Integer> {
      * The outcome as one JSON object: {@code val_loss_before}, {@code val_loss_after}, {@code
      * task_accuracy_before}, {@code task_accuracy_after} (null where not measured: no validation
      * split, no task, or a resumed run's task score before), {@code steps} (the last step), {@code
-     * out} and {@code interrupted}.
+     * out}, {@code interrupted}, {@code best_step} and {@code best_val_loss} (the run's lowest
+     * validation loss), {@code model_step} (whose weights OUT/model holds; null when interrupted)
+     * and {@code early_stopped}.
      */
     static String outcomeJson(Finetune.Outcome o, Path out) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -155,6 +160,19 @@ final class FinetuneCommand implements Callable<Integer> {
         n.put("steps", o.state().step());
         n.put("out", out.toString());
         n.put("interrupted", o.interrupted());
+        BestSoFar best = o.state().best();
+        if (best.isSet()) {
+            n.put("best_step", best.step());
+        } else {
+            n.putNull("best_step");
+        }
+        number(n, "best_val_loss", best.valLoss());
+        if (o.modelStep() >= 0) {
+            n.put("model_step", o.modelStep());
+        } else {
+            n.putNull("model_step");
+        }
+        n.put("early_stopped", o.earlyStopped());
         return n.toString();
     }
 

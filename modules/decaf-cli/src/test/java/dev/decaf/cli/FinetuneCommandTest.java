@@ -212,12 +212,15 @@ class FinetuneCommandTest {
         String last = run.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         JsonNode j = new ObjectMapper().readTree(last);
         assertEquals(List.of("val_loss_before", "val_loss_after", "task_accuracy_before", "task_accuracy_after", "steps",
-                "out", "interrupted"), List.copyOf(iterable(j.fieldNames())), last);
+                "out", "interrupted", "best_step", "best_val_loss", "model_step", "early_stopped"),
+                List.copyOf(iterable(j.fieldNames())), last);
         assertTrue(j.get("val_loss_before").isNumber() && j.get("val_loss_after").isNumber(), last);
         assertTrue(j.get("task_accuracy_before").isNull() && j.get("task_accuracy_after").isNull(), "no task: " + last);
         assertEquals(4, j.get("steps").asInt());
         assertEquals(out.toString(), j.get("out").asText());
         assertFalse(j.get("interrupted").asBoolean());
+        assertEquals(4, j.get("model_step").asInt(), "no keep_best: model/ is the last step");
+        assertFalse(j.get("early_stopped").asBoolean());
         assertEquals(1, finalValidationLines(out));
 
         DecafCliTest.Run again = runCapturing("finetune", "--resume", out.toString(), "--json");

@@ -170,7 +170,7 @@ class GroupsAndRecipesCommandTest {
 
         DecafCliTest.Run train = DecafCliTest.run("recipes", "keys", "train");
         assertEquals(0, train.code(), train.err());
-        assertEquals(1 + 1 + 14, train.out().lines().count(), train.out()); // header, the section, its 14 keys
+        assertEquals(1 + 1 + 15 + 1 + 2, train.out().lines().count(), train.out()); // header, the section, its 15 keys, early_stop and its 2
         DecafCliTest.Run groups = DecafCliTest.run("recipes", "keys", "optimizer.groups");
         assertTrue(groups.out().contains("optimizer.groups[].match.ndim_at_least"), groups.out());
 

@@ -117,6 +117,26 @@ public final class Evaluator {
      */
     public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen)
             throws IOException {
+        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, null);
+    }
+
+    /**
+     * Evaluates a data file, as {@link #evaluate(Path, TextTokenizer, Path, int, int)}, with its
+     * token cache in a given directory.
+     *
+     * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
+     * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
+     * @param tokenizerFile the {@code tokenizer.json} that identifies the tokenizer for the cache
+     * @param batchSize sequences per forward pass, ≥ 1
+     * @param seqLen the context for packed data; ≤ 0 for the longest
+     * @param cacheDir the token cache directory, or null for {@code <file>.decaf-cache} next to it
+     *     (see {@link dev.decaf.text.data.CacheLocation})
+     * @return the loss
+     * @throws DataException when the file is missing, empty or malformed
+     * @throws IOException on a read error
+     */
+    public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen,
+            Path cacheDir) throws IOException {
         checkBatchSize(batchSize);
         if (isTokenFile(file)) {
             return evaluateSequences(readTokenFile(file, model.config().vocabSize(), model.config().maxPositions() + 1),
@@ -126,13 +146,16 @@ public final class Evaluator {
             throw new DataException(file, "is not pre-tokenised ({\"input_ids\": [...]} lines), so it needs the"
                     + " model's tokenizer.json");
         }
-        LmDataset data = LmDataset.builder()
+        LmDataset.Builder b = LmDataset.builder()
                 .setDataFile(file)
                 .setTokenizer(tokenizer)
                 .optTokenizerFile(tokenizerFile)
                 .setSeqLen(packedSeqLen(seqLen))
-                .optShuffle(false)
-                .build();
+                .optShuffle(false);
+        if (cacheDir != null) {
+            b.optCacheDir(cacheDir);
+        }
+        LmDataset data = b.build();
         return requireTokens(evaluate(data.train().batches(0, batchSize)));
     }
 

@@ -34,11 +34,17 @@ import org.slf4j.LoggerFactory;
  * and the previous one stays loadable. On resume, a checkpoint whose files do not match their
  * recorded sizes and checksums is skipped with a warning, never loaded. Only the newest {@code
  * keep} checkpoints are kept.
+ *
+ * <p>Best weights ({@code train.keep_best}) go to {@code best-step-NNNNNNNN/} beside them: the model
+ * (float32) and its tokenizer, written the same way; the step in the name ties it to the {@link
+ * dev.decaf.train.loop.BestSoFar} of the checkpoints. Older ones are removed once a checkpoint
+ * records a later best ({@link #pruneBest}).
  */
 public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{8})");
+    private static final Pattern BEST = Pattern.compile("best-step-(\\d{8})");
     static final String STATE = "trainer_state.json";
 
     private final Path root;
@@ -96,6 +102,53 @@ public final class CheckpointStore {
         }
         prune();
         return target;
+    }
+
+    /**
+     * Writes the weights of the best evaluation so far atomically, as {@code best-step-N/}.
+     *
+     * @param model the model
+     * @param tokenizer the tokenizer.json to include
+     * @param step the step of the evaluation
+     * @return the directory
+     * @throws IOException on a write error
+     */
+    public Path saveBest(DecoderModel model, Path tokenizer, long step) throws IOException {
+        Files.createDirectories(root);
+        Path target = root.resolve(String.format("best-step-%08d", step));
+        ModelDirectory.save(model, DType.F32, tokenizer, target); // temporary directory, then rename
+        return target;
+    }
+
+    /**
+     * Returns the best weights saved at a step.
+     *
+     * @param step the step
+     * @return the directory, if it is there
+     */
+    public Optional<Path> best(long step) {
+        Path dir = root.resolve(String.format("best-step-%08d", step));
+        return Files.isRegularFile(dir.resolve("config.json")) ? Optional.of(dir) : Optional.empty();
+    }
+
+    /**
+     * Removes the best weights of steps before {@code step} (no newer checkpoint points at them).
+     *
+     * @param step the best step the newest checkpoint records
+     * @throws IOException on a delete error
+     */
+    public void pruneBest(long step) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.toList()) {
+                var m = BEST.matcher(p.getFileName().toString());
+                if (m.matches() && Long.parseLong(m.group(1)) < step) {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        }
     }
 
     /** Checkpoint directories, newest first (by step), including damaged ones. */

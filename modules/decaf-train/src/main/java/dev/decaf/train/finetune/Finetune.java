@@ -1,6 +1,7 @@
 package dev.decaf.train.finetune;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import dev.decaf.core.io.AtomicFiles;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.models.checkpoint.ModelDirectory;
@@ -9,6 +10,8 @@ import dev.decaf.train.callbacks.Checkpointer;
 import dev.decaf.train.callbacks.MetricsWriter;
 import dev.decaf.train.callbacks.ProgressPrinter;
 import dev.decaf.train.checkpoint.CheckpointStore;
+import dev.decaf.train.loop.BestSoFar;
+import dev.decaf.train.loop.EarlyStopping;
 import dev.decaf.train.loop.StopSignal;
 import dev.decaf.train.loop.TrainerState;
 import dev.decaf.train.loop.TrainingLoop;
@@ -22,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,7 +35,8 @@ import java.util.Optional;
  * checkpoint callbacks) and cleanup (final model, plot, report).
  *
  * <p>Output directory: {@code recipe.yaml} (the resolved recipe), {@code metrics.jsonl}, {@code
- * checkpoints/step-N/}, {@code model/} (the final model, Hugging Face layout, the source's dtype),
+ * checkpoints/step-N/} (and {@code checkpoints/best-step-N/} with {@code train.keep_best}), {@code
+ * model/} (the final model, or the best one with {@code keep_best}; Hugging Face layout, the source's dtype),
  * {@code loss.png}, and {@code data/} / {@code tokenizer/} when generated.
  *
  * <p>A run holds no process-wide state: several can train in one JVM, on different threads (see
@@ -50,11 +55,14 @@ public final class Finetune {
      * @param valAfter validation loss at the end
      * @param taskBefore task accuracy before (NaN without a task)
      * @param taskAfter task accuracy after
-     * @param state the final trainer state
+     * @param state the final trainer state (its {@link TrainerState#best()} is the run's best evaluation)
      * @param interrupted whether a stop request ended it
+     * @param earlyStopped whether {@code train.early_stop} ended it
+     * @param modelStep the step whose weights {@code OUT/model/} holds (the best one with {@code
+     *     train.keep_best: val_loss}), −1 when none was exported (an interrupted run)
      */
     public record Outcome(double valBefore, double valAfter, double taskBefore, double taskAfter, TrainerState state,
-            boolean interrupted) {}
+            boolean interrupted, boolean earlyStopped, long modelStep) {}
 
     /** What the train phase hands to cleanup. */
     private record Trained(TrainingResult result, double taskBefore, Path metricsFile) {}
@@ -148,9 +156,10 @@ public final class Finetune {
                 Trained trained = train(run, store, from, manager);
                 TrainingResult r = trained.result();
                 if (r.stopped()) {
-                    return new Outcome(r.initialValLoss(), r.finalValLoss(), Double.NaN, Double.NaN, r.state(), true);
+                    return new Outcome(r.initialValLoss(), r.finalValLoss(), Double.NaN, Double.NaN, r.state(), true,
+                            false, -1);
                 }
-                return cleanup(run, trained);
+                return cleanup(run, trained, store, manager);
             }
         } catch (IOException | RuntimeException e) {
             // bad input found before the first checkpoint: leave no directory that looks like a run
@@ -197,8 +206,9 @@ public final class Finetune {
         TrainerState start = from.map(CheckpointStore.Loaded::state)
                 .orElse(TrainerState.fresh(recipe.train().seed(), runHash));
         try (MetricsLog metrics = from.isPresent() ? MetricsLog.resume(out, start.step()) : MetricsLog.open(out)) {
+            EarlyStopping earlyStop = earlyStopping(recipe);
             Checkpointer checkpointer = new Checkpointer(store, run.model(), run.optimizer(), run.tokenizerFile(),
-                    run.settings());
+                    run.settings(), recipe.train().keepBest() == Recipe.KeepBest.VAL_LOSS);
             TrainingLoop loop = TrainingLoop.builder()
                     .model(run.model())
                     .optimizer(run.optimizer())
@@ -208,8 +218,9 @@ public final class Finetune {
                             run.settings().batchSize(), run.settings().evalBatches()))
                     .settings(run.settings())
                     .callback(ProgressPrinter.forConsole(console, run.settings()))
-                    .callback(new MetricsWriter(metrics))
+                    .callback(new MetricsWriter(metrics, earlyStop))
                     .callback(checkpointer)
+                    .earlyStop(earlyStop)
                     .stopSignal(stop)
                     .clipThreads(run.optimizer().kernelThreads())
                     .manager(manager)
@@ -217,6 +228,12 @@ public final class Finetune {
             training = true;
             try {
                 TrainingResult result = loop.run(start);
+                if (result.earlyStopped()) {
+                    BestSoFar b = result.state().best();
+                    console.printf(Locale.ROOT, "early stop at step %d: val_loss has not improved by more than %s for %d"
+                            + " evaluations (best %.4f at step %d)%n", result.state().step(),
+                            earlyStop.minDelta(), b.evalsWithoutImprovement(), b.valLoss(), b.step());
+                }
                 if (result.stopped()) {
                     // while still "training": a shutdown hook waits for this line
                     console.println("stopped at step " + result.state().step() + "; checkpoint "
@@ -230,17 +247,57 @@ public final class Finetune {
         }
     }
 
-    /** The cleanup phase: the final model, the loss plot, the task score after and the report. */
-    private Outcome cleanup(PreparedRun run, Trained trained) throws IOException {
+    /**
+     * The cleanup phase: the final model (the best weights with {@code keep_best}), the loss plot,
+     * the task score after and the report.
+     */
+    private Outcome cleanup(PreparedRun run, Trained trained, CheckpointStore store, NDManager manager)
+            throws IOException {
         Path out = recipe.out();
         TrainingResult r = trained.result();
+        long modelStep = r.state().step();
+        if (recipe.train().keepBest() == Recipe.KeepBest.VAL_LOSS) {
+            modelStep = loadBest(run, store, r.state(), manager);
+        }
         ModelDirectory.save(run.model(), run.dtype(), run.tokenizerFile(), out.resolve("model"));
         LossPlot.write(trained.metricsFile(), out.resolve("loss.png"));
         TaskScore task = run.task();
         double taskAfter = task == null ? Double.NaN : task.accuracy(run.generator());
-        FinalReport.print(console, recipe, r.initialValLoss(), r.finalValLoss(), task, trained.taskBefore(), taskAfter,
-                run.generator(), out);
-        return new Outcome(r.initialValLoss(), r.finalValLoss(), trained.taskBefore(), taskAfter, r.state(), false);
+        FinalReport.print(console, recipe, r.initialValLoss(), r.finalValLoss(), r.state(), modelStep, task,
+                trained.taskBefore(), taskAfter, run.generator(), out);
+        return new Outcome(r.initialValLoss(), r.finalValLoss(), trained.taskBefore(), taskAfter, r.state(), false,
+                r.earlyStopped(), modelStep);
+    }
+
+    /**
+     * Puts the best evaluation's weights into the model (the last checkpoint already holds the last
+     * ones); returns the step they are from. Without them on disk (a resumed run whose best was
+     * written by a crashed run, then removed) the last weights stay, with a warning.
+     */
+    private long loadBest(PreparedRun run, CheckpointStore store, TrainerState end, NDManager manager)
+            throws IOException {
+        BestSoFar best = end.best();
+        if (!best.isSet() || best.step() == end.step()) {
+            return end.step();
+        }
+        Optional<Path> dir = store.best(best.step());
+        if (dir.isEmpty()) {
+            console.printf(Locale.ROOT, "warning: the best weights (step %d) are missing from %s; model/ holds the"
+                    + " last step's%n", best.step(), store.root());
+            return end.step();
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            DecoderModel saved = ModelDirectory.load(dir.get(), scope).model();
+            Map<String, Parameter> into = run.model().parameters();
+            saved.parameters().forEach((name, p) -> p.getArray().copyTo(into.get(name).getArray()));
+        }
+        return best.step();
+    }
+
+    /** The loop's early stopping from {@code train.early_stop} (off: any strict decrease is a new best). */
+    static EarlyStopping earlyStopping(Recipe recipe) {
+        Recipe.EarlyStop e = recipe.train().earlyStop();
+        return e.enabled() ? new EarlyStopping(e.patience(), e.minDelta()) : EarlyStopping.OFF;
     }
 
 }

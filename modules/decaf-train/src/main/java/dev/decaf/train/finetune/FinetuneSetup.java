@@ -9,6 +9,7 @@ import dev.decaf.djl.runtime.ComputeThreads;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.data.CacheLocation;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -76,6 +77,7 @@ final class FinetuneSetup {
             int batch = recipe.train().batchSize();
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
+            requireValidation(recipe, data);
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
             opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model), threads.kernel());
             if (from.isPresent()) {
@@ -92,6 +94,7 @@ final class FinetuneSetup {
             console.print(opt.groupTable());
             console.println(DecayReport.describe(recipe.optimizer().lr(), recipe.optimizer().weightDecay(),
                     (long) batch * accum, stats.trainSamples(), steps));
+            EpochWarning.of(recipe, steps * batch * accum, stats.trainSamples()).ifPresent(w -> console.println("warning: " + w));
 
             TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
                     recipe.train().seed(), recipe.train().logEvery(), recipe.train().evalEvery(),
@@ -108,11 +111,26 @@ final class FinetuneSetup {
         }
     }
 
+    /** keep_best and early_stop compare validation losses: refuse a run that has none to compare. */
+    private static void requireValidation(Recipe recipe, LmDataset data) {
+        if (data.validation() != null && data.validation().size() > 0) {
+            return;
+        }
+        String key = recipe.train().earlyStop().enabled() ? "train.early_stop"
+                : recipe.train().keepBest() == Recipe.KeepBest.VAL_LOSS ? "train.keep_best" : null;
+        if (key != null) {
+            throw new IllegalArgumentException(key + " needs validation data, and the validation split is empty: set"
+                    + " data.validation or a larger data.validation_fraction");
+        }
+    }
+
     private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen) {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
                 .optSkipBadLines(recipe.data().skipBadLines());
+        CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
+                .ifPresent(db::optCacheDir);
         if (files.validation() != null) {
             db.optValidationFile(files.validation());
         } else if (recipe.data().validationFraction() > 0) {

@@ -37,7 +37,9 @@ import java.util.Objects;
  * clip_norm}); a non-finite loss or norm skips the step ({@link NonFiniteGuard}: gradients zeroed,
  * counted; too many in a row stop the run); otherwise DJL's {@link Optimizer} updates every
  * trainable parameter in place and zeroes its gradient. On evaluation steps the validation loss is
- * measured ({@link ValidationLoss}); then every callback sees the step's {@link StepMetrics}.
+ * measured ({@link ValidationLoss}) and counted in the state's {@link BestSoFar}; then every
+ * callback sees the step's {@link StepMetrics}. With {@link EarlyStopping} the loop ends after the
+ * evaluation that runs out of patience.
  *
  * <p>Exact resume: the data order is a pure function of (seed, epoch) and the checkpoint records
  * the sample position; dropout draws from the engine's generator, re-seeded from (seed, step,
@@ -58,6 +60,7 @@ public final class TrainingLoop {
     private final TrainingSettings settings;
     private final List<TrainingCallback> callbacks;
     private final StopSignal stop;
+    private final EarlyStopping earlyStop;
     private final NDManager manager;
     private final ParallelRange clipThreads;
     private final NonFiniteGuard guard;
@@ -76,6 +79,7 @@ public final class TrainingLoop {
         this.validation = b.validation != null ? b.validation : new ValidationLoss(model, manager, null, 1, 0);
         this.callbacks = List.copyOf(b.callbacks);
         this.stop = b.stop != null ? b.stop : new StopSignal();
+        this.earlyStop = b.earlyStop != null ? b.earlyStop : EarlyStopping.OFF;
         this.clipThreads = b.clipThreads != null ? b.clipThreads : ParallelRange.onCallingThread();
         this.guard = new NonFiniteGuard(settings.maxBadSteps());
         this.probe = new GroupNormProbe(model, optimizerState);
@@ -108,16 +112,23 @@ public final class TrainingLoop {
     public TrainingResult run(TrainerState start) throws IOException {
         EpochCursor batches = new EpochCursor(train, settings.batchSize(), start.epoch(), start.position());
         double initialVal = validation.compute();
-        fire(c -> c.onTrainBegin(start, initialVal));
-        TrainerState st = start;
-        while (st.step() < settings.steps() && !stop.isRequested()) {
+        // the evaluation of the starting weights counts for the best only in a fresh run: a resumed
+        // run counts exactly the evaluations of one that never stopped
+        TrainerState begin = start.step() == 0 ? start.withBest(start.best().after(0, initialVal, earlyStop.minDelta()))
+                : start;
+        fire(c -> c.onTrainBegin(begin, initialVal));
+        TrainerState st = begin;
+        while (st.step() < settings.steps() && !stop.isRequested() && !earlyStop.exhausted(st.best())) {
             st = step(st, batches);
         }
-        TrainerState end = st;
+        boolean early = st.step() < settings.steps() && earlyStop.exhausted(st.best());
         double finalVal = validation.compute();
-        boolean stopped = stop.isRequested();
+        // the final evaluation is the last step's (isEvalStep leaves it out)
+        TrainerState end = st.step() == settings.steps()
+                ? st.withBest(st.best().after(st.step(), finalVal, earlyStop.minDelta())) : st;
+        boolean stopped = stop.isRequested() && !early;
         fire(c -> c.onTrainEnd(end, finalVal, stopped));
-        return new TrainingResult(end, initialVal, finalVal, stopped);
+        return new TrainingResult(end, initialVal, finalVal, stopped, early);
     }
 
     /** One optimizer step after {@code st}: micro-batches, clip, guard, update, metrics; returns the state after it. */
@@ -152,12 +163,12 @@ public final class TrainingLoop {
             }
         }
         batches.rollOver();
-        TrainerState next = new TrainerState(step, batches.epoch(), batches.position(), st.seed(), bad, skipped,
-                st.tokens() + tokens, st.recipeHash());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double lr = schedule.lr(Math.max(1, optimizerState.step(firstTrainable)));
         double memory = ProcessMemory.residentMegabytes();
         double val = settings.isEvalStep(step) ? validation.compute() : Double.NaN;
+        TrainerState next = new TrainerState(step, batches.epoch(), batches.position(), st.seed(), bad, skipped,
+                st.tokens() + tokens, st.recipeHash(), st.best().after(step, val, earlyStop.minDelta()));
         StepMetrics row = new StepMetrics(step, cause != null, groups, lossSum, lr, norm, tokens / seconds, memory, val);
         fire(c -> c.onStepEnd(row, next));
         return next;
@@ -247,6 +258,7 @@ public final class TrainingLoop {
         private TrainingSettings settings;
         private final List<TrainingCallback> callbacks = new ArrayList<>();
         private StopSignal stop;
+        private EarlyStopping earlyStop;
         private NDManager manager;
         private ParallelRange clipThreads;
 
@@ -340,6 +352,20 @@ public final class TrainingLoop {
          */
         public Builder stopSignal(StopSignal stop) {
             this.stop = stop;
+            return this;
+        }
+
+        /**
+         * Sets when the loop stops early, and what counts as a better validation loss (default:
+         * {@link EarlyStopping#OFF}). Every evaluation (the starting weights' in a fresh run, each
+         * {@code eval_every} step, the last step's) updates the state's {@link BestSoFar}; the loop
+         * stops after the evaluation that exhausts the patience.
+         *
+         * @param earlyStop the rule
+         * @return this
+         */
+        public Builder earlyStop(EarlyStopping earlyStop) {
+            this.earlyStop = earlyStop;
             return this;
         }
 

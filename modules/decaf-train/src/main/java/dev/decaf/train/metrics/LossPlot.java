@@ -14,17 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A PNG of a run's curves from its {@code metrics.jsonl}: on top, training {@code loss} and
- * {@code val_loss} against {@code step}; below, {@code grad_norm} against {@code step}. Entries
+ * A PNG of a run's curves from its {@code metrics.jsonl}, three panels sharing the {@code step}
+ * axis: training {@code loss} and {@code val_loss} (from step 0, the starting weights'), the
+ * learning rate {@code lr}, and {@code grad_norm}. Entries
  * without a {@code step}, or whose value is missing or not a finite number, are left out; an empty
  * chart says "no data".
  *
@@ -44,7 +45,7 @@ public final class LossPlot {
 
     /** Default image width in pixels. */
     public static final int WIDTH = 900;
-    /** Default image height in pixels (two charts stacked). */
+    /** Default image height in pixels (three panels stacked). */
     public static final int HEIGHT = 900;
 
     private LossPlot() {}
@@ -66,7 +67,7 @@ public final class LossPlot {
      * @param entries the entries, in any order
      * @param png the image to write (replaced atomically)
      * @param width the width in pixels, ≥ 100
-     * @param height the height in pixels, ≥ 100 (half per chart)
+     * @param height the height in pixels, ≥ 100
      * @throws IOException when the image cannot be written
      */
     public static void write(List<ObjectNode> entries, Path png, int width, int height) throws IOException {
@@ -84,7 +85,7 @@ public final class LossPlot {
     }
 
     /**
-     * Draws the two charts into an image.
+     * Draws the charts into an image.
      *
      * @param entries the metrics entries
      * @param width the width in pixels
@@ -92,60 +93,68 @@ public final class LossPlot {
      * @return the image (RGB, white background)
      */
     public static BufferedImage render(List<ObjectNode> entries, int width, int height) {
-        XYSeries loss = series("loss", entries);
-        XYSeries valLoss = series("val_loss", entries);
-        XYSeries gradNorm = series("grad_norm", entries);
-
-        XYSeriesCollection losses = new XYSeriesCollection();
-        losses.addSeries(loss);
-        losses.addSeries(valLoss);
-        JFreeChart top = chart("Loss", "loss", losses);
-        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) top.getXYPlot().getRenderer();
-        r.setSeriesPaint(0, new Color(0x1f77b4));
-        r.setSeriesPaint(1, new Color(0xd62728));
-        r.setSeriesShapesVisible(0, false);
-        r.setSeriesShapesVisible(1, true); // validation points are sparse: show them
-
-        XYSeriesCollection norms = new XYSeriesCollection();
-        norms.addSeries(gradNorm);
-        JFreeChart bottom = chart("Gradient norm", "grad_norm", norms);
-        XYLineAndShapeRenderer rb = (XYLineAndShapeRenderer) bottom.getXYPlot().getRenderer();
-        rb.setSeriesPaint(0, new Color(0x2ca02c));
-        rb.setSeriesShapesVisible(0, false);
-
+        JFreeChart chart = chart(entries);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            int half = height / 2;
-            top.draw(g, new Rectangle2D.Double(0, 0, width, half));
-            bottom.draw(g, new Rectangle2D.Double(0, half, width, height - half));
+            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
         } finally {
             g.dispose();
         }
         return image;
     }
 
-    private static JFreeChart chart(String title, String yLabel, XYSeriesCollection data) {
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "step", yLabel, data, PlotOrientation.VERTICAL,
-                true, false, false);
+    /**
+     * The chart: three panels stacked on one step axis — loss and val_loss (half the height; the
+     * starting weights' val_loss at step 0 included), the learning rate, the gradient norm.
+     *
+     * @param entries the metrics entries
+     * @return the chart; its plot is a {@link CombinedDomainXYPlot} of the three panels, in order
+     */
+    static JFreeChart chart(List<ObjectNode> entries) {
+        XYSeriesCollection losses = new XYSeriesCollection();
+        losses.addSeries(series("loss", entries));
+        losses.addSeries(series("val_loss", entries));
+        XYPlot top = panel("loss", losses, new Color(0x1f77b4), new Color(0xd62728));
+        // validation points are sparse: show them
+        ((XYLineAndShapeRenderer) top.getRenderer()).setSeriesShapesVisible(1, true);
+
+        XYSeriesCollection lr = new XYSeriesCollection();
+        lr.addSeries(series("lr", entries));
+        XYPlot middle = panel("lr", lr, new Color(0x9467bd));
+
+        XYSeriesCollection norms = new XYSeriesCollection();
+        norms.addSeries(series("grad_norm", entries));
+        XYPlot bottom = panel("grad_norm", norms, new Color(0x2ca02c));
+
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("step"));
+        plot.setGap(12);
+        plot.add(top, 2);
+        plot.add(middle, 1);
+        plot.add(bottom, 1);
+        JFreeChart chart = new JFreeChart("Loss, learning rate and gradient norm", JFreeChart.DEFAULT_TITLE_FONT, plot,
+                true);
         chart.setBackgroundPaint(Color.WHITE);
-        XYPlot plot = chart.getXYPlot();
+        return chart;
+    }
+
+    private static XYPlot panel(String yLabel, XYSeriesCollection data, Color... colors) {
+        NumberAxis range = new NumberAxis(yLabel);
+        range.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(1.6f));
+            renderer.setSeriesPaint(i, colors[i]);
+        }
+        XYPlot plot = new XYPlot(data, null, range, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         plot.setNoDataMessage("no data");
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(1.6f));
-        }
-        plot.setRenderer(renderer);
-        if (plot.getRangeAxis() instanceof org.jfree.chart.axis.NumberAxis axis) {
-            axis.setAutoRangeIncludesZero(false);
-        }
-        return chart;
+        return plot;
     }
 
     /** The (step, key) points of the entries that have both as finite numbers; a repeated step keeps its last value. */

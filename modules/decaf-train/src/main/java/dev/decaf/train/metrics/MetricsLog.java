@@ -93,7 +93,8 @@ public final class MetricsLog implements Closeable {
      * Opens {@code dir/metrics.jsonl} to continue a run from a checkpoint at {@code step}: as
      * {@link #open}, and entries whose {@code "step"} is greater than {@code step} (logged after the
      * checkpoint by the run that crashed) are removed, and so is a {@link FinalValidation} line at
-     * {@code step} (left by a run that finished or stopped there; the resumed run writes its own). The file is rewritten atomically when
+     * {@code step} (left by a run that finished or stopped there; the resumed run writes its own), and
+     * an {@link InitialValidation} line at {@code step} 0. The file is rewritten atomically when
      * anything is removed.
      *
      * @param dir the run directory
@@ -116,7 +117,9 @@ public final class MetricsLog implements Closeable {
                 long at = stepped ? s.get("step").asLong() : 0;
                 // a final validation line at the checkpoint's step (a finished or stopped run) is
                 // written again when the resumed run ends
-                if (!stepped || at < step || at == step && !FinalValidation.isFinalValidation(s)) {
+                // so is the starting validation loss when the run resumes from step 0 (it writes it again)
+                if (!stepped || at < step || at == step && !FinalValidation.isFinalValidation(s)
+                        && !InitialValidation.isInitialValidation(s)) {
                     kept.add(line);
                 }
             }

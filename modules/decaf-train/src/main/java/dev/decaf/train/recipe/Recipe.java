@@ -63,7 +63,9 @@ import java.util.Objects;
  *       current working directory, as does everything when the recipe file itself was named by a
  *       relative path. Paths are normalized ({@code recipes/../models/x.json} becomes {@code
  *       models/x.json}).
- *   <li>{@code out} is kept as written: relative to the current working directory.
+ *   <li>{@code out} written in the recipe file is resolved against the recipe's directory too;
+ *       given by an override ({@code --set out=DIR}, which {@code --out DIR} is) it stays
+ *       relative to the current working directory, as command-line paths do.
  *   <li>{@code tokenizer} defaults to {@code MODEL/tokenizer.json} when {@code model} is a
  *       directory (a path not ending in {@code .json}); for a {@code models/*.json} config (a random
  *       start) or a {@code builtin:} model it stays null and the trainer chooses.
@@ -667,18 +669,56 @@ public record Recipe(
             @Key(doc = "NaN/Inf steps in a row that stop the run", def = "5", range = ">= 1") int maxBadSteps,
             @Key(doc = "compute threads: libtorch's intra-op threads and the optimizer kernel's (0: automatic;"
                     + " --threads overrides; speed only, so not in the recipe hash)", def = "0", range = ">= 0",
-                    hashed = false, otherNames = {"num_threads", "intra_op_threads"}) int threads) {
+                    hashed = false, otherNames = {"num_threads", "intra_op_threads"}) int threads,
+            @Key(doc = "export the weights of the best evaluation as OUT/model (none: the last); the last"
+                    + " checkpoint stays for --resume", def = "none") KeepBest keepBest,
+            @Key(doc = "stop when the validation loss stops improving") EarlyStop earlyStop) {
 
         /** Checks that exactly one of steps and epochs is set. */
         public Train {
             if ((steps == null) == (epochs == null)) {
                 throw new IllegalArgumentException("exactly one of steps and epochs must be set");
             }
+            Objects.requireNonNull(keepBest, "keepBest");
+            Objects.requireNonNull(earlyStop, "earlyStop");
         }
 
         /** Returns whether the run length is given in steps (else in epochs). */
         public boolean bySteps() {
             return steps != null;
+        }
+    }
+
+    /** Which weights {@code train.keep_best} exports as the final model. */
+    public enum KeepBest {
+        /** The last weights (no best checkpoint is kept). */
+        NONE,
+        /** The weights of the evaluation with the lowest validation loss. */
+        VAL_LOSS;
+
+        /** Returns the name used in recipes ({@code none}, {@code val_loss}: the metric's own name). */
+        public String recipeName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * {@code train.early_stop}: stop after {@code patience} evaluations in a row without an
+     * improvement of the validation loss by more than {@code min_delta} (Keras' and Hugging Face's
+     * {@code EarlyStopping} rule). Off while patience is null.
+     */
+    public record EarlyStop(
+            @Key(doc = "evaluations in a row without improvement that stop the run (null: never stop early)",
+                    range = ">= 1") Integer patience,
+            @Key(doc = "the decrease of val_loss that counts as an improvement is more than this", def = "0.0",
+                    range = ">= 0") double minDelta) {
+
+        /** Early stopping that is off. */
+        public static final EarlyStop OFF = new EarlyStop(null, 0.0);
+
+        /** Returns whether early stopping is on. */
+        public boolean enabled() {
+            return patience != null;
         }
     }
 

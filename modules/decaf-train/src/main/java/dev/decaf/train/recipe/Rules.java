@@ -29,6 +29,7 @@ final class Rules {
             case "train" -> {
                 stepsOrEpochs(p);
                 scheduleFitsTheRun(p);
+                bestAndEarlyStopNeedValidation(p);
             }
             default -> { }
         }
@@ -58,6 +59,29 @@ final class Rules {
                             : ""));
         } else if (steps == null && epochs == null && !train.broken) {
             p.problem(new Problem(train.origin, train.line, "train", "set train.steps or train.epochs (exactly one)"));
+        }
+    }
+
+    /**
+     * {@code train.keep_best} and {@code train.early_stop} compare validation losses: they need
+     * validation data, and early stopping needs evaluations during the run.
+     */
+    private static void bestAndEarlyStopNeedValidation(RecipeParser p) {
+        YNode patience = p.node("train.early_stop.patience");
+        YNode keepBest = p.value("train.keep_best") == Recipe.KeepBest.VAL_LOSS ? p.node("train.keep_best") : null;
+        Object train = p.value("data.train");
+        boolean validation = p.value("data.validation") != null
+                || p.value("data.validation_fraction") instanceof Double f && f > 0
+                || train instanceof Source s && s.isBuiltin(); // built-in data brings its validation file
+        boolean dataKnown = train != null && p.value("data.validation_fraction") != null;
+        if (patience != null && Integer.valueOf(0).equals(p.value("train.eval_every"))) {
+            p.problem(patience, "train.early_stop", "needs evaluations during the run: set train.eval_every > 0");
+        }
+        for (YNode n : new YNode[] {patience, keepBest}) {
+            if (n != null && dataKnown && !validation) {
+                p.problem(n, n == patience ? "train.early_stop" : "train.keep_best",
+                        "needs validation data: set data.validation or data.validation_fraction > 0");
+            }
         }
     }
 

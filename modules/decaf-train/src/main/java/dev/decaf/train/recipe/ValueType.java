@@ -107,7 +107,7 @@ record ValueType(String name, String allowed, Reader reader, Writer writer, Sect
 
     /** Returns an enum constant's name in recipes: {@code prompt-completion}, {@code l2}. */
     static String enumName(Enum<?> e) {
-        return e instanceof DecayRule r ? r.recipeName() : e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return e instanceof DecayRule r ? r.recipeName() : e instanceof Recipe.KeepBest k ? k.recipeName() : e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static String indent(int level) {
@@ -234,10 +234,19 @@ record ValueType(String name, String allowed, Reader reader, Writer writer, Sect
 
     // ---------------------------------------------------------------- paths
 
-    /** A path, normalized, otherwise kept as written (relative to the working directory). */
+    /**
+     * A path (such as {@code out}), normalized: written in the recipe file, a relative one is
+     * resolved against the recipe's directory, like every other path of the file; given on the
+     * command line ({@code --set}, and so {@code --out}), it stays relative to the working
+     * directory, as command-line paths are.
+     */
     private static Object readPath(YNode n, String path, RecipeParser p) {
         String text = (String) STRING.read(n, path, p);
-        return text == null ? null : toPath(n, path, text, p);
+        Path written = text == null ? null : toPath(n, path, text, p);
+        if (written == null || written.isAbsolute() || p.baseDir() == null || !n.origin.equals(p.source())) {
+            return written;
+        }
+        return normalize(p.baseDir().resolve(written));
     }
 
     private static Path toPath(YNode n, String path, String text, RecipeParser p) {

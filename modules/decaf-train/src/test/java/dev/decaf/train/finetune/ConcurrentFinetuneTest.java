@@ -134,8 +134,8 @@ class ConcurrentFinetuneTest {
 
         List<String> aloneA = numbers(tmp.resolve("a/alone"));
         List<String> aloneB = numbers(tmp.resolve("b/alone"));
-        assertEquals(10 + 1, aloneA.size(), "10 steps and the final validation loss: " + aloneA);
-        assertTrue(aloneA.get(3).contains("val_loss="), "step 4 evaluates: " + aloneA.get(3));
+        assertEquals(1 + 10 + 1, aloneA.size(), "the starting validation loss, 10 steps and the final one: " + aloneA);
+        assertTrue(aloneA.get(4).contains("val_loss="), "step 4 evaluates: " + aloneA.get(4));
         assertNotEquals(aloneA, aloneB, "two different runs");
         assertEquals(aloneA, numbers(tmp.resolve("a/together")), "run a, alone and beside run b");
         assertEquals(aloneB, numbers(tmp.resolve("b/together")), "run b, alone and beside run a");

@@ -10,13 +10,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The loss/grad-norm PNG: headless, valid, the requested size, with drawn curves. */
+/** The loss/lr/grad-norm PNG: headless, valid, the requested size, with drawn curves and the data handed to them. */
 class LossPlotTest {
 
     @TempDir
@@ -47,7 +52,7 @@ class LossPlotTest {
         assertNotNull(image, "ImageIO reads it back");
         assertEquals(LossPlot.WIDTH, image.getWidth());
         assertEquals(LossPlot.HEIGHT, image.getHeight());
-        // both halves hold drawn content: each has many non-white pixels, and the curve colours
+        // the loss panel fills the top half, lr and grad_norm the bottom half: both hold curves
         assertTrue(inkFraction(image, 0, image.getHeight() / 2) > 0.01, "top chart is drawn");
         assertTrue(inkFraction(image, image.getHeight() / 2, image.getHeight()) > 0.01, "bottom chart is drawn");
         assertTrue(count(image, 0x1f77b4, 0, image.getHeight() / 2) > 200, "loss curve pixels");
@@ -62,6 +67,45 @@ class LossPlotTest {
         BufferedImage small = ImageIO.read(png.toFile());
         assertEquals(400, small.getWidth());
         assertEquals(300, small.getHeight());
+    }
+
+    @Test
+    void theChartHoldsTheStepZeroValidationLossAndTheLearningRateOnOneStepAxis() throws IOException {
+        Path dir = tmp.resolve("lr");
+        try (MetricsLog log = MetricsLog.open(dir)) {
+            log.log(new InitialValidation(7.25));
+            for (int s = 1; s <= 4; s++) {
+                log.log(new StepMetrics(s, false, Map.of(), 6.0 - s, 1e-3 * s, 0.5 * s, 100, 10,
+                        s == 2 ? 5.5 : Double.NaN));
+            }
+            log.log(new FinalValidation(4, 5.25, 2, 5.5, false));
+        }
+        Path png = tmp.resolve("lr.png");
+        LossPlot.write(dir.resolve(MetricsLog.FILE_NAME), png);
+        assertNotNull(ImageIO.read(png.toFile()), "the file is written");
+
+        JFreeChart chart = LossPlot.chart(MetricsLog.read(dir.resolve(MetricsLog.FILE_NAME)));
+        CombinedDomainXYPlot plot = (CombinedDomainXYPlot) chart.getXYPlot();
+        List<XYPlot> panels = plot.getSubplots();
+        assertEquals(3, panels.size(), "loss, lr, grad_norm");
+        assertEquals("step", plot.getDomainAxis().getLabel(), "one shared step axis");
+        XYDataset losses = panels.get(0).getDataset();
+        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), xs(losses, 0));
+        assertEquals(List.of(5.0, 4.0, 3.0, 2.0), ys(losses, 0));
+        assertEquals(List.of(0.0, 2.0, 4.0), xs(losses, 1), "val_loss from step 0 on");
+        assertEquals(List.of(7.25, 5.5, 5.25), ys(losses, 1));
+        assertEquals("lr", panels.get(1).getRangeAxis().getLabel());
+        assertEquals(List.of(1e-3, 2e-3, 3e-3, 4e-3), ys(panels.get(1).getDataset(), 0));
+        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), xs(panels.get(1).getDataset(), 0));
+        assertEquals(List.of(0.5, 1.0, 1.5, 2.0), ys(panels.get(2).getDataset(), 0));
+    }
+
+    private static List<Double> xs(XYDataset d, int series) {
+        return java.util.stream.IntStream.range(0, d.getItemCount(series)).mapToObj(i -> d.getXValue(series, i)).toList();
+    }
+
+    private static List<Double> ys(XYDataset d, int series) {
+        return java.util.stream.IntStream.range(0, d.getItemCount(series)).mapToObj(i -> d.getYValue(series, i)).toList();
     }
 
     @Test

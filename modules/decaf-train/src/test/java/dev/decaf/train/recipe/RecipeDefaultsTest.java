@@ -65,6 +65,9 @@ class RecipeDefaultsTest {
         assertEquals(3, t.keepCheckpoints());
         assertEquals(5, t.maxBadSteps());
         assertEquals(0, t.threads());
+        assertEquals(Recipe.KeepBest.NONE, t.keepBest());
+        assertEquals(Recipe.EarlyStop.OFF, t.earlyStop());
+        assertFalse(t.earlyStop().enabled());
 
         assertNull(r.task());
         assertEquals(List.of(), r.generate().prompts());
@@ -111,6 +114,10 @@ class RecipeDefaultsTest {
                   keep_checkpoints: 3
                   max_bad_steps: 5
                   threads: 0
+                  keep_best: none
+                  early_stop:
+                    patience: null
+                    min_delta: 0.0
                 task: null
                 generate:
                   prompts: []

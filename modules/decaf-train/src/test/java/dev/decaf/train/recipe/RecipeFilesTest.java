@@ -24,7 +24,7 @@ class RecipeFilesTest {
     }
 
     @Test
-    void relativePathsResolveAgainstTheRecipesDirectoryButOutDoesNot() throws IOException {
+    void relativePathsResolveAgainstTheRecipesDirectoryOutTooUnlessGivenOnTheCommandLine() throws IOException {
         write("models/gpt2/config.json", "{}");
         write("models/gpt2/tokenizer.json", "{}");
         write("data/train.txt", "hello\n");
@@ -33,14 +33,17 @@ class RecipeFilesTest {
                 data:
                   train: ../data/train.txt
                 train: {steps: 10}
-                out: runs/r
+                out: ../runs/r
                 """);
         Recipe r = Recipe.load(recipe, List.of());
         assertEquals(dir.resolve("models/gpt2"), r.model().path());
         assertEquals(dir.resolve("models/gpt2/tokenizer.json"), r.tokenizer().path());
         assertEquals(dir.resolve("data/train.txt"), r.data().train().path());
-        assertEquals(Path.of("runs/r"), r.out(), "out stays relative to the working directory");
+        assertEquals(dir.resolve("runs/r"), r.out(), "out in the file is relative to the recipe's directory");
         assertEquals(r, Recipe.parse(r.toYaml(), "resolved", List.of()), "the resolved form is self-contained");
+        // an override (--set out=..., --out) is a command-line path: relative to the working directory
+        assertEquals(Path.of("runs/cli"), Recipe.load(recipe, List.of("out=runs/cli")).out());
+        assertEquals(Path.of("/abs/run"), Recipe.load(recipe, List.of("out=/abs/run")).out());
     }
 
     @Test
@@ -76,7 +79,7 @@ class RecipeFilesTest {
                 tokenizer: builtin:bytes
                 data: {train: builtin:shakespeare, validation: "builtin:shakespeare-valid"}
                 train: {epochs: 1}
-                out: runs/r
+                out: ../runs/r
                 """);
         Recipe r = Recipe.load(recipe, List.of());
         assertEquals(dir.resolve("models/tiny.json"), r.model().path());

@@ -84,6 +84,9 @@ class RecipeSchemaTest {
         sample("train.keep_checkpoints", "train.keep_checkpoints=1");
         sample("train.max_bad_steps", "train.max_bad_steps=9");
         sample("train.threads", "train.threads=3");
+        sample("train.keep_best", "train.keep_best=val_loss");
+        sample("train.early_stop.patience", "train.early_stop.patience=3");
+        sample("train.early_stop.min_delta", "train.early_stop={patience: 2, min_delta: 0.01}");
         sample("task", "task=category");
         sample("generate.prompts", "generate.prompts=[Hello, \"a: b\"]");
         sample("generate.max_tokens", "generate.max_tokens=4");

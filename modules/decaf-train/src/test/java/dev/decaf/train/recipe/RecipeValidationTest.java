@@ -304,4 +304,35 @@ class RecipeValidationTest {
         assertEquals("--set x=1: x: bad", new Problem("--set x=1", 0, "x", "bad").toString());
         assertEquals("f.yaml: bad", new Problem("f.yaml", 0, "", "bad").toString());
     }
+
+    @Test
+    void keepBestAndEarlyStopNeedValidationDataAndEvaluations() {
+        String own = """
+                model: models/gpt2-tiny.json
+                data:
+                  train: train.txt
+                  validation_fraction: 0
+                train:
+                  steps: 100
+                  keep_best: val_loss
+                  early_stop: {patience: 2}
+                out: runs/x
+                """;
+        assertEquals(List.of(
+                        "r.yaml:7: train.keep_best: needs validation data: set data.validation or data.validation_fraction > 0",
+                        "r.yaml:8: train.early_stop: needs validation data: set data.validation or data.validation_fraction > 0"),
+                problems(own));
+        assertEquals(List.of("--set train.early_stop.patience=3: train.early_stop: needs evaluations during the run: set"
+                        + " train.eval_every > 0"),
+                problems(MINIMAL, "train.early_stop.patience=3", "train.eval_every=0"));
+        assertEquals(List.of("--set train.keep_best=best: train.keep_best: 'best' is not one of none, val_loss"),
+                problems(MINIMAL, "train.keep_best=best"));
+        assertEquals(List.of("--set train.early_stop.patience=0: train.early_stop.patience: must be >= 1, got 0"),
+                problems(MINIMAL, "train.early_stop.patience=0"));
+        // built-in data brings its validation file; a fraction is validation data too
+        Recipe ok = RecipeTesting.parse(MINIMAL, "train.keep_best=val_loss", "train.early_stop={patience: 2, min_delta: 0.01}");
+        assertEquals(new Recipe.EarlyStop(2, 0.01), ok.train().earlyStop());
+        assertEquals(Recipe.KeepBest.VAL_LOSS, ok.train().keepBest());
+        RecipeTesting.parse(own.replace("validation_fraction: 0", "validation_fraction: 0.1"));
+    }
 }
