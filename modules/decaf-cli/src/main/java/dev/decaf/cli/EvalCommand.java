@@ -3,6 +3,7 @@ package dev.decaf.cli;
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Evaluator;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Mean next-token loss and perplexity of a model over a data file.",
             "Pre-tokenised JSON lines ({\"input_ids\": [...]}) are evaluated one sequence",
             "per line, exactly as given. Text (.txt, {\"text\": ...}) and prompt-completion",
-            "JSON lines are tokenised and packed into blocks of the model's context",
-            "(prompt-completion counts completion tokens only)."},
+            "JSON lines are tokenised: text is cut into blocks of the model's context,",
+            "prompt-completion examples are packed whole (completion tokens count only).",
+            "Examples longer than the context are truncated by default (--overlong)."},
         footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data.jsonl",
             "  ./decaf eval --model runs/tiny --data data.txt --seq-len 32",
             "  ./decaf eval --model runs/tiny --data ids.jsonl --json | tail -n 1",
@@ -52,12 +55,22 @@ final class EvalCommand implements Callable<Integer> {
                     + " a longer one is refused.")
     Integer seqLen;
 
+    @Option(names = "--overlong", paramLabel = "RULE",
+            description = "An example longer than the context: truncate (the completion's end), drop or error"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String overlong = "truncate";
+
+    @Option(names = "--packing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Pack several whole prompt-completion examples per row (default); --no-packing: one per row.")
+    boolean packing = true;
+
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
     @Override
     public Integer call() throws IOException {
         checkEngine(engine);
+        Overlong rule = overlongRule(overlong);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
@@ -70,6 +83,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data " + data + ": no such file");
         }
         PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> warn = w -> out.println("warning: " + w);
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = loadModel(model, manager);
             Evaluator evaluator = new Evaluator(loaded.model(), manager);
@@ -78,13 +92,14 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 if (Evaluator.isTokenFile(data)) {
                     how = "input_ids, one sequence per line";
-                    r = evaluator.evaluate(data, null, null, batchSize, 0);
+                    r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, warn);
                 } else {
                     checkSeqLen(model, loaded.config().maxPositions());
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
                     try (TextTokenizer tok = loadTokenizer(model, loaded)) {
-                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context);
+                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context, rule,
+                                packing, warn);
                     }
                 }
             } catch (dev.decaf.text.data.DataException e) {
@@ -114,6 +129,16 @@ final class EvalCommand implements Callable<Integer> {
                     + positions + " positions take blocks of at most " + most + " + 1 tokens (use --seq-len "
                     + most + " or less)");
         }
+    }
+
+    /** Parses {@code --overlong}: truncate, drop or error. */
+    static Overlong overlongRule(String value) {
+        for (Overlong o : Overlong.values()) {
+            if (o.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("--overlong must be truncate, drop or error, got '" + value + "'");
     }
 
     /** Rejects every engine but {@code djl} (ONNX Runtime comes later). */

@@ -100,7 +100,9 @@ final class FinetuneSetup {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
-                .optSkipBadLines(recipe.data().skipBadLines());
+                .optSkipBadLines(recipe.data().skipBadLines())
+                .optOverlong(recipe.data().overlong())
+                .optPacking(recipe.data().packing());
         if (files.validation() != null) {
             db.optValidationFile(files.validation());
         } else if (recipe.data().validationFraction() > 0) {
