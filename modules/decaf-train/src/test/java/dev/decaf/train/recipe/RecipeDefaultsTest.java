@@ -86,6 +86,8 @@ class RecipeDefaultsTest {
                   validation_fraction: 0.05
                   format: auto
                   skip_bad_lines: false
+                  overlong: truncate
+                  packing: true
                 optimizer:
                   name: adamw
                   lr: 3.0e-4
