@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,13 +62,23 @@ class OverlongCommandTest {
                 """);
     }
 
+    /** Runs finetune in-process; its console (System.out, where the warnings go) comes back as out. */
     private static DecafCliTest.Run finetune(String out, String... set) {
         List<String> args = new ArrayList<>(List.of("finetune", recipe.toString(), "--out", tmp.resolve(out).toString()));
         for (String s : set) {
             args.add("--set");
             args.add(s);
         }
-        return DecafCliTest.run(args.toArray(String[]::new));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        DecafCliTest.Run r;
+        try {
+            r = DecafCliTest.run(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
+        return new DecafCliTest.Run(r.code(), r.out() + console.toString(StandardCharsets.UTF_8), r.err());
     }
 
     private static int count(String haystack, String needle) {
@@ -121,7 +134,7 @@ class OverlongCommandTest {
         DecafCliTest.Run error = finetune("error", "data.overlong=error");
         assertEquals(2, error.code(), error.out());
         assertEquals("decaf: " + data + ":3: example is 67 tokens (prompt 6 + completion 60 + end-of-text), more than"
-                + " seq_len + 1 = 33 (overlong is error)", error.err().strip());
+                + " seq_len + 1 = 33 (overlong is error) (--verbose shows the stack trace)", error.err().strip());
         assertFalse(Files.exists(tmp.resolve("error")), "no output directory");
 
         DecafCliTest.Run evalError = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
