@@ -5,6 +5,7 @@ import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
 import dev.decaf.text.data.CacheLocation;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +28,9 @@ import picocli.CommandLine.Option;
         description = {"Mean next-token loss and perplexity of a model over a data file.",
             "Pre-tokenised JSON lines ({\"input_ids\": [...]}) are evaluated one sequence",
             "per line, exactly as given. Text (.txt, {\"text\": ...}) and prompt-completion",
-            "JSON lines are tokenised and packed into blocks of the model's context",
-            "(prompt-completion counts completion tokens only)."},
+            "JSON lines are tokenised: text is cut into blocks of the model's context,",
+            "prompt-completion examples are packed whole (completion tokens count only).",
+            "Examples longer than the context are truncated by default (--overlong)."},
         footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data.jsonl",
             "  ./decaf eval --model runs/tiny --data data.txt --seq-len 32",
             "  ./decaf eval --model runs/tiny --data ids.jsonl --json | tail -n 1",
@@ -58,12 +61,22 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Option(names = "--overlong", paramLabel = "RULE",
+            description = "An example longer than the context: truncate (the completion's end), drop or error"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String overlong = "truncate";
+
+    @Option(names = "--packing", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Pack several whole prompt-completion examples per row (default); --no-packing: one per row.")
+    boolean packing = true;
+
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
     @Override
     public Integer call() throws IOException {
         checkEngine(engine);
+        Overlong rule = overlongRule(overlong);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
@@ -77,6 +90,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         threads.apply();
         PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> warn = w -> out.println("warning: " + w);
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = loadModel(model, manager);
             Evaluator evaluator = new Evaluator(loaded.model(), manager);
@@ -85,14 +99,14 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 if (Evaluator.isTokenFile(data)) {
                     how = "input_ids, one sequence per line";
-                    r = evaluator.evaluate(data, null, null, batchSize, 0);
+                    r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, null, warn);
                 } else {
                     checkSeqLen(model, loaded.config().maxPositions());
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
                     try (TextTokenizer tok = loadTokenizer(model, loaded, spec.commandLine().getErr())) {
-                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context,
-                                CacheLocation.system().choose(List.of(data)).orElse(null));
+                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context, rule,
+                                packing, CacheLocation.system().choose(List.of(data)).orElse(null), warn);
                     }
                 }
             } catch (dev.decaf.text.data.DataException e) {
@@ -122,6 +136,16 @@ final class EvalCommand implements Callable<Integer> {
                     + positions + " positions take blocks of at most " + most + " + 1 tokens (use --seq-len "
                     + most + " or less)");
         }
+    }
+
+    /** Parses {@code --overlong}: truncate, drop or error. */
+    static Overlong overlongRule(String value) {
+        for (Overlong o : Overlong.values()) {
+            if (o.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("--overlong must be truncate, drop or error, got '" + value + "'");
     }
 
     /** Rejects every engine but {@code djl} (ONNX Runtime comes later). */

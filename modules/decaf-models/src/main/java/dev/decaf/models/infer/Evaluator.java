@@ -13,15 +13,18 @@ import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.JsonLines;
 import dev.decaf.text.data.LineProblem;
 import dev.decaf.text.data.LmDataset;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Mean next-token loss and perplexity of a model over a data file:
@@ -40,16 +43,19 @@ import java.util.Objects;
  *
  * <ul>
  *   <li><b>Pre-tokenised JSON lines</b> ({@code {"input_ids": [...]}}, detected from the first
- *       non-blank line as in {@link DataFormat#AUTO}): one sequence per line, exactly as given —
- *       never packed, never truncated. A sequence of {@code n} ids predicts its {@code n − 1} last
- *       ids from the ones before; it needs {@code 2 ≤ n ≤ max_positions + 1}. Sequences are batched
- *       in file order, right-padded, with an attention mask, so each gets the logits it gets alone.
- *       No tokenizer is needed.
- *   <li><b>Text, JSON lines text, prompt–completion</b>: {@link LmDataset} packing (no shuffling, no
- *       hold-out) with context {@code seqLen = min(max_positions − 1, requested)}, i.e. blocks of at
+ *       non-blank line as in {@link DataFormat#AUTO}): one sequence per line, as given — never
+ *       packed. A sequence of {@code n} ids predicts its {@code n − 1} last ids from the ones before;
+ *       it needs {@code n ≥ 2}, and one of more than {@code max_positions + 1} ids is truncated to
+ *       its first {@code max_positions + 1}, dropped or refused as the {@link Overlong} rule says.
+ *       Sequences are batched in file order, right-padded, with an attention mask, so each gets the
+ *       logits it gets alone. No tokenizer is needed.
+ *   <li><b>Text, JSON lines text, prompt–completion</b>: {@link LmDataset} (no shuffling, no
+ *       hold-out) with context {@code seqLen = min(max_positions − 1, requested)}, i.e. rows of at
  *       most {@code max_positions} tokens, and its loss mask (completion tokens only for
- *       prompt–completion). The tail that does not fill a block is not evaluated. The token cache is
- *       written as {@link LmDataset} does (next to the file by default).
+ *       prompt–completion). Text is cut into blocks (the tail that does not fill one is not
+ *       evaluated); prompt–completion examples are whole, truncated, dropped or refused when
+ *       overlong, and packed (each isolated by its segment id) or one to a row, as the training
+ *       data. The token cache is written as {@link LmDataset} does (next to the file by default).
  * </ul>
  */
 public final class Evaluator {
@@ -60,7 +66,7 @@ public final class Evaluator {
      * @param loss mean negative log-likelihood per predicted position (nats)
      * @param perplexity {@code exp(loss)}
      * @param tokens predicted positions counted
-     * @param sequences sequences (lines or packed blocks) evaluated
+     * @param sequences sequences (lines, blocks or packed rows) evaluated
      */
     public record Result(double loss, double perplexity, long tokens, long sequences) {
 
@@ -117,30 +123,45 @@ public final class Evaluator {
      */
     public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen)
             throws IOException {
-        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, null);
+        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, Overlong.TRUNCATE, true, null, w -> {});
     }
 
     /**
-     * Evaluates a data file, as {@link #evaluate(Path, TextTokenizer, Path, int, int)}, with its
-     * token cache in a given directory.
+     * Evaluates a data file, choosing what becomes of overlong examples and whether
+     * prompt–completion examples are packed.
      *
      * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
      * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
-     * @param tokenizerFile the {@code tokenizer.json} that identifies the tokenizer for the cache
+     * @param tokenizerFile the {@code tokenizer.json} (or its directory); may be null for {@code
+     *     input_ids} files
      * @param batchSize sequences per forward pass, ≥ 1
-     * @param seqLen the context for packed data; ≤ 0 for the longest
+     * @param seqLen the context for packed data (capped at {@code max_positions − 1}); ≤ 0 for the
+     *     longest
+     * @param overlong what becomes of an example longer than a row
+     * @param packing whether prompt–completion examples are packed several to a row
      * @param cacheDir the token cache directory, or null for {@code <file>.decaf-cache} next to it
      *     (see {@link dev.decaf.text.data.CacheLocation})
+     * @param warnings receives what the user should know (the count of truncated or dropped
+     *     examples, skipped lines), each once
      * @return the loss
      * @throws DataException when the file is missing, empty or malformed
      * @throws IOException on a read error
      */
     public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen,
-            Path cacheDir) throws IOException {
+            Overlong overlong, boolean packing, Path cacheDir, Consumer<String> warnings) throws IOException {
         checkBatchSize(batchSize);
         if (isTokenFile(file)) {
-            return evaluateSequences(readTokenFile(file, model.config().vocabSize(), model.config().maxPositions() + 1),
-                    batchSize);
+            int limit = model.config().maxPositions() + 1;
+            long[] cut = new long[2];
+            List<int[]> sequences = readTokenFile(file, model.config().vocabSize(), limit, overlong, cut);
+            if (cut[0] + cut[1] > 0) {
+                warnings.accept(file + ": " + (cut[0] > 0 ? "truncated " : "dropped ") + (cut[0] + cut[1]) + " of "
+                        + (sequences.size() + cut[1]) + " examples longer than max_positions + 1 = " + limit + " ids");
+            }
+            if (sequences.isEmpty()) {
+                throw new DataException(file, "no data: every input_ids line is longer than " + limit + " ids");
+            }
+            return evaluateSequences(sequences, batchSize);
         }
         if (tokenizer == null || tokenizerFile == null) {
             throw new DataException(file, "is not pre-tokenised ({\"input_ids\": [...]} lines), so it needs the"
@@ -151,11 +172,14 @@ public final class Evaluator {
                 .setTokenizer(tokenizer)
                 .optTokenizerFile(tokenizerFile)
                 .setSeqLen(packedSeqLen(seqLen))
-                .optShuffle(false);
+                .optShuffle(false)
+                .optOverlong(overlong)
+                .optPacking(packing);
         if (cacheDir != null) {
             b.optCacheDir(cacheDir);
         }
         LmDataset data = b.build();
+        data.warnings().forEach(warnings);
         return requireTokens(evaluate(data.train().batches(0, batchSize)));
     }
 
@@ -188,7 +212,7 @@ public final class Evaluator {
         while (batches.hasNext() && (maxBatches == 0 || seen < maxBatches)) {
             Batch b = batches.next();
             seen++;
-            acc.add(b.inputs(), b.labels(), b.lossMask(), b.lengths());
+            acc.add(b);
         }
         return acc.result();
     }
@@ -232,10 +256,10 @@ public final class Evaluator {
                 int n = seq.length - 1;
                 System.arraycopy(seq, 0, inputs[r], 0, n);
                 System.arraycopy(seq, 1, labels[r], 0, n);
-                java.util.Arrays.fill(mask[r], 0, n, 1f);
+                Arrays.fill(mask[r], 0, n, 1f);
                 lengths[r] = n;
             }
-            acc.add(inputs, labels, mask, lengths);
+            acc.add(new Batch(inputs, labels, mask, lengths));
         }
         return requireTokens(acc.result());
     }
@@ -254,23 +278,20 @@ public final class Evaluator {
         private long positions;
         private long sequences;
 
-        void add(int[][] inputs, int[][] labels, float[][] lossMask, int[] lengths) {
-            int rows = inputs.length;
+        void add(Batch b) {
+            int rows = b.size();
             if (rows == 0) {
                 return;
             }
-            int width = inputs[0].length;
-            boolean padded = false;
-            long[][] attention = new long[rows][width];
-            for (int r = 0; r < rows; r++) {
-                java.util.Arrays.fill(attention[r], 0, lengths[r], 1L);
-                padded |= lengths[r] < width;
-            }
+            int[][] labels = b.labels();
+            float[][] lossMask = b.lossMask();
+            int[] lengths = b.lengths();
+            int width = b.width();
             float[] nll;
             try (NDManager scope = manager.newSubManager()) {
-                NDList in = new NDList(scope.create(toLongs(inputs)));
-                if (padded) {
-                    in.add(scope.create(attention));
+                NDList in = new NDList(scope.create(toLongs(b.inputs())));
+                if (b.needsAttentionMask()) {
+                    in.add(scope.create(toLongs(b.segments())));
                 }
                 NDArray logits = model.forward(new ParameterStore(scope, false), in, false).singletonOrThrow();
                 NDArray targets = scope.create(toLongs(labels)).expandDims(-1);
@@ -354,6 +375,26 @@ public final class Evaluator {
      * @throws IOException on a read error
      */
     public static List<int[]> readTokenFile(Path file, int vocabSize, int maxIds) throws IOException {
+        return readTokenFile(file, vocabSize, maxIds, Overlong.ERROR, new long[2]);
+    }
+
+    /**
+     * Reads a JSON lines file of {@code {"input_ids": [...]}} objects as {@link
+     * #readTokenFile(Path, int, int)} does, a line of more than {@code maxIds} ids truncated to its
+     * first {@code maxIds}, dropped or refused as {@code overlong} says.
+     *
+     * @param file the file
+     * @param vocabSize every id must be in {@code [0, vocabSize)}
+     * @param maxIds the most ids a sequence may hold
+     * @param overlong what becomes of a longer line
+     * @param counts receives {@code [truncated, dropped]}
+     * @return the sequences kept, in file order (may be empty when all were dropped)
+     * @throws DataException as {@link #readTokenFile(Path, int, int)}, and for an overlong line
+     *     with {@link Overlong#ERROR}
+     * @throws IOException on a read error
+     */
+    public static List<int[]> readTokenFile(Path file, int vocabSize, int maxIds, Overlong overlong, long[] counts)
+            throws IOException {
         List<int[]> out = new ArrayList<>();
         JsonLines.read(file, (line, node) -> {
             JsonNode ids = node.get("input_ids");
@@ -361,13 +402,25 @@ public final class Evaluator {
                 throw new LineProblem("input_ids has " + ids.size() + (ids.size() == 1 ? " id" : " ids")
                         + "; a sequence needs at least 2 (an input and its label)");
             }
-            if (ids != null && ids.isArray() && ids.size() > maxIds) {
-                throw new LineProblem("input_ids has " + ids.size() + " ids, more than the model's " + (maxIds - 1)
-                        + " positions + 1");
+            int[] seq = JsonLines.ids(node, "input_ids", vocabSize);
+            if (seq.length > maxIds) {
+                switch (overlong) {
+                    case ERROR -> throw new LineProblem("input_ids has " + seq.length + " ids, more than the model's "
+                            + (maxIds - 1) + " positions + 1 (overlong is error)");
+                    case DROP -> {
+                        counts[1]++;
+                        return;
+                    }
+                    case TRUNCATE -> {
+                        counts[0]++;
+                        seq = Arrays.copyOf(seq, maxIds);
+                    }
+                    default -> throw new IllegalStateException("unknown overlong " + overlong);
+                }
             }
-            out.add(JsonLines.ids(node, "input_ids", vocabSize));
+            out.add(seq);
         });
-        if (out.isEmpty()) {
+        if (out.isEmpty() && counts[1] == 0) {
             throw new DataException(file, "no data: no {\"input_ids\": [...]} line");
         }
         return out;

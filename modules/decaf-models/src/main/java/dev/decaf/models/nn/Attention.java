@@ -10,10 +10,15 @@ import ai.djl.nn.norm.Dropout;
  * Causal scaled dot-product attention (Vaswani et al. 2017) shared by the decoders:
  *
  * <pre>
- * softmax(q·kᵀ/√d + M) · v,   M[i][j] = −1e30 where j &gt; i or key j is padding, else 0
+ * softmax(q·kᵀ/√d + M) · v,   M[i][j] = −1e30 where blocked(i, j), else 0
+ * blocked(i, j) = j &gt; i  or  seg[j] = 0  or  (seg[i] ≠ 0 and seg[j] ≠ seg[i])
  * </pre>
  *
- * A large finite negative rather than −∞ keeps a fully masked row (a padding query) finite.
+ * The optional mask {@code seg [B, T]} holds segment ids: 0 for padding, {@code k ≥ 1} for the
+ * {@code k}-th example packed into the row; a token attends only to earlier tokens of its own
+ * example. A 0/1 mask (1 = token) is the one-example case and gives exactly the causal padding
+ * mask of before (a padding query, {@code seg[i] = 0}, still sees the real keys before it, so its
+ * row stays what it was). A large finite negative rather than −∞ keeps a fully masked row finite.
  */
 public final class Attention {
 
@@ -22,40 +27,53 @@ public final class Attention {
     private Attention() {}
 
     /**
-     * The additive mask {@code [B or 1, 1, T, T]}.
+     * The additive mask {@code [B or 1, 1, T, T]}: {@code −1e30} where {@code blocked(i, j)}.
      *
      * @param manager where to create it
      * @param t sequence length
-     * @param padding attention mask {@code [B, T]} (1 = token) or null
+     * @param segments segment ids {@code [B, T]} (0 = padding, k ≥ 1 = the row's k-th example; a
+     *     0/1 attention mask is one example) or null for plain causal attention
      * @return the mask
      */
-    public static NDArray causalMask(NDManager manager, long t, NDArray padding) {
-        NDArray pos = manager.arange(0, (int) t, 1, DataType.INT64);
-        NDArray future = pos.reshape(1, t).gt(pos.reshape(t, 1)); // j > i
-        NDArray blocked = future.reshape(1, 1, t, t);
-        if (padding != null) {
-            NDArray padKey = padding.toType(DataType.INT64, false).eq(0).reshape(padding.getShape().get(0), 1, 1, t);
-            blocked = blocked.logicalOr(padKey);
-        }
+    public static NDArray causalMask(NDManager manager, long t, NDArray segments) {
+        NDArray blocked = segments == null ? future(manager, t).reshape(1, 1, t, t) : blocked(manager, t, segments);
         return blocked.toType(DataType.FLOAT32, false).mul(MASKED);
     }
 
     /**
-     * Position ids: 0..T−1, or with padding the number of real tokens before each position (so a
-     * left-padded sequence starts at 0 on its first real token).
+     * Position ids: 0..T−1, or with segments the number of keys a query may attend to minus one,
+     * clamped at 0 ({@code Σ_j allowed(i, j) − 1}), so positions restart at 0 on each example's first
+     * token and a left-padded sequence starts at 0 on its first real token. For a 0/1 mask this is
+     * {@code max(cumsum(mask) − 1, 0)}, the positions of before.
      *
      * @param manager where to create it
      * @param batch B
      * @param t T
-     * @param padding attention mask {@code [B, T]} or null
+     * @param segments segment ids {@code [B, T]} or null
      * @return int64 {@code [1, T]} or {@code [B, T]}
      */
-    public static NDArray positions(NDManager manager, long batch, long t, NDArray padding) {
-        if (padding == null) {
+    public static NDArray positions(NDManager manager, long batch, long t, NDArray segments) {
+        if (segments == null) {
             return manager.arange(0, (int) t, 1, DataType.INT64).reshape(1, t);
         }
-        NDArray m = padding.toType(DataType.INT64, false);
-        return m.cumSum(1).sub(1).maximum(0);
+        NDArray allowed = blocked(manager, t, segments).logicalNot().toType(DataType.INT64, false);
+        return allowed.sum(new int[] {3}).reshape(segments.getShape().get(0), t).sub(1).maximum(0);
+    }
+
+    /** {@code j > i}, {@code [T, T]}. */
+    private static NDArray future(NDManager manager, long t) {
+        NDArray pos = manager.arange(0, (int) t, 1, DataType.INT64);
+        return pos.reshape(1, t).gt(pos.reshape(t, 1));
+    }
+
+    /** {@code blocked(i, j)} as booleans {@code [B, 1, T, T]}. */
+    private static NDArray blocked(NDManager manager, long t, NDArray segments) {
+        long b = segments.getShape().get(0);
+        NDArray seg = segments.toType(DataType.INT64, false);
+        NDArray query = seg.reshape(b, 1, t, 1);
+        NDArray key = seg.reshape(b, 1, 1, t);
+        NDArray otherExample = query.neq(0).logicalAnd(key.neq(query));
+        return future(manager, t).reshape(1, 1, t, t).logicalOr(key.eq(0)).logicalOr(otherExample);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.text.data.DataException;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.checkpoint.ModelDirectory;
@@ -226,33 +227,34 @@ class EvaluatorTest {
             {"Count: ", "1 2 3 4 5 6 7 8 9"}, {"Echo: abc", " abc"}};
         AsciiTokenizer tok = new AsciiTokenizer();
         List<String> lines = new ArrayList<>();
-        List<Integer> stream = new ArrayList<>();
-        List<Float> mask = new ArrayList<>();
+        double sum = 0;
+        long count = 0;
         for (String[] p : pairs) {
             lines.add("{\"prompt\": \"" + p[0] + "\", \"completion\": \"" + p[1] + "\"}");
-            for (int id : tok.encode(p[0])) {
-                stream.add(id);
-                mask.add(0f);
+            // each example alone: prompt (mask 0), completion and end-of-text (mask 1); a label's mask is its token's
+            int[] prompt = tok.encode(p[0]);
+            int[] completion = tok.encode(p[1]);
+            int[] ids = new int[prompt.length + completion.length + 1];
+            System.arraycopy(prompt, 0, ids, 0, prompt.length);
+            System.arraycopy(completion, 0, ids, prompt.length, completion.length);
+            ids[ids.length - 1] = 95;
+            float[] m = new float[ids.length - 1];
+            for (int j = 0; j < m.length; j++) {
+                m[j] = j + 1 >= prompt.length ? 1 : 0;
             }
-            for (int id : tok.encode(p[1])) {
-                stream.add(id);
-                mask.add(1f);
-            }
-            stream.add(95);
-            mask.add(1f);
+            double[] r = referenceNll(ids, m);
+            sum += r[0];
+            count += (long) r[1];
         }
         Path file = Files.write(tmp.resolve("sft.jsonl"), lines);
         Path tokFile = Files.writeString(tmp.resolve("tokenizer.json"), "{\"ascii\": 1}");
-        int[] s = stream.stream().mapToInt(Integer::intValue).toArray();
-        float[] m = new float[mask.size()];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = mask.get(i);
+        for (boolean packing : new boolean[] {true, false}) {
+            // packed rows of 40 positions isolate their examples: the same as one example a row
+            Evaluator.Result r = new Evaluator(model, manager).evaluate(file, tok, tokFile, 2, 40, Overlong.TRUNCATE,
+                    packing, null, w -> {});
+            assertEquals(count, r.tokens());
+            assertEquals(sum / count, r.loss(), 1e-5, "packing " + packing);
         }
-        long[] tokens = new long[1];
-        double want = referencePacked(s, m, 40, tokens);
-        Evaluator.Result r = new Evaluator(model, manager).evaluate(file, tok, tokFile, 2, 40);
-        assertEquals(tokens[0], r.tokens());
-        assertEquals(want, r.loss(), 1e-5);
     }
 
     @Test
@@ -271,8 +273,14 @@ class EvaluatorTest {
         assertTrue(e.getMessage().startsWith(shortSeq + ":1: input_ids has 1 id"), e.getMessage());
 
         Path longSeq = writeIds(tmp.resolve("long.jsonl"), randomSequences(3, 66));
-        e = assertThrows(DataException.class, () -> ev.evaluate(longSeq, null, null, 2, 0));
-        assertTrue(e.getMessage().startsWith(longSeq + ":1: input_ids has 66 ids"), e.getMessage());
+        e = assertThrows(DataException.class,
+                () -> ev.evaluate(longSeq, null, null, 2, 0, Overlong.ERROR, true, null, w -> {}));
+        assertEquals(longSeq + ":1: input_ids has 66 ids, more than the model's 64 positions + 1 (overlong is error)",
+                e.getMessage());
+        List<String> warnings = new ArrayList<>();
+        Evaluator.Result cut = ev.evaluate(longSeq, null, null, 2, 0, Overlong.TRUNCATE, true, null, warnings::add);
+        assertEquals(64, cut.tokens(), "the first 65 ids kept: 64 predictions");
+        assertEquals(List.of(longSeq + ": truncated 1 of 1 examples longer than max_positions + 1 = 65 ids"), warnings);
 
         Path type = Files.writeString(tmp.resolve("type.jsonl"), "{\"input_ids\": [1, \"x\"]}\n");
         e = assertThrows(DataException.class, () -> ev.evaluate(type, null, null, 2, 0));

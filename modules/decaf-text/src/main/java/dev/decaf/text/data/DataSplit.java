@@ -5,6 +5,11 @@ import java.util.Arrays;
 /**
  * The training or the validation samples of an {@link LmDataset}, and the batches they make.
  *
+ * <p>A split holds whole examples (text blocks, prompt–completion or {@code input_ids} lines) and
+ * lays them into samples, the rows of a batch: one example per sample, or, when packing, the
+ * {@link PackPlan} of the split's examples in file order (several whole examples per row, each
+ * isolated from the others by its segment id, see {@link Batch}).
+ *
  * <p>A sample is addressed by its position {@code 0 … size()−1} in file order. An epoch visits
  * every sample once, in {@link #order(int)}: for a shuffled split a permutation that is a pure
  * function of (seed, epoch) — the same on every run and machine — otherwise file order. Batches
@@ -19,6 +24,7 @@ public final class DataSplit {
     private final String name;
     private final TokenSource source;
     private final int[] indices;
+    private final int[] rowStarts;
     private final boolean shuffle;
     private final long seed;
     private final int seqLen;
@@ -26,8 +32,21 @@ public final class DataSplit {
     private final boolean padToLongest;
     private final long tokens;
 
-    DataSplit(String name, TokenSource source, int[] indices, boolean shuffle, long seed, int seqLen, int padId,
-            boolean padToLongest) {
+    /**
+     * Creates a split.
+     *
+     * @param name {@code "train"} or {@code "validation"}
+     * @param source the examples' file
+     * @param indices the split's examples in that file, ascending
+     * @param pack whether to pack several whole examples per row
+     * @param shuffle whether epochs visit the rows in a seeded order
+     * @param seed the seed of that order
+     * @param seqLen the positions of a row
+     * @param padId the id of padding
+     * @param padToLongest whether a batch is as wide as its longest row rather than {@code seqLen}
+     */
+    DataSplit(String name, TokenSource source, int[] indices, boolean pack, boolean shuffle, long seed, int seqLen,
+            int padId, boolean padToLongest) {
         this.name = name;
         this.source = source;
         this.indices = indices;
@@ -37,15 +56,19 @@ public final class DataSplit {
         this.padId = padId;
         this.padToLongest = padToLongest;
         long t = 0;
-        for (int i : indices) {
-            t += source.sampleTokens(i);
+        int[] positions = new int[indices.length];
+        for (int e = 0; e < indices.length; e++) {
+            int n = source.exampleTokens(indices[e]);
+            t += n;
+            positions[e] = n - 1;
         }
         this.tokens = t;
+        this.rowStarts = pack ? PackPlan.greedy(positions, seqLen) : PackPlan.single(indices.length);
     }
 
     /** Returns an empty split. */
     static DataSplit empty(String name, int seqLen, int padId) {
-        return new DataSplit(name, null, new int[0], false, 0, seqLen, padId, false);
+        return new DataSplit(name, null, new int[0], false, false, 0, seqLen, padId, false);
     }
 
     /** Returns {@code "train"} or {@code "validation"}. */
@@ -53,17 +76,22 @@ public final class DataSplit {
         return name;
     }
 
-    /** Returns the number of samples. */
+    /** Returns the number of samples (rows). */
     public int size() {
-        return indices.length;
+        return rowStarts.length - 1;
     }
 
     /** Returns whether the split has no samples. */
     public boolean isEmpty() {
-        return indices.length == 0;
+        return size() == 0;
     }
 
-    /** Returns the tokens in the samples ({@code seqLen + 1} per packed block). */
+    /** Returns the number of whole examples in the samples (a text block is one). */
+    public int examples() {
+        return indices.length;
+    }
+
+    /** Returns the tokens in the samples ({@code seqLen + 1} per text block). */
     public long tokens() {
         return tokens;
     }
@@ -85,10 +113,35 @@ public final class DataSplit {
      * @return the sample
      */
     public Sample sample(int position) {
-        if (position < 0 || position >= indices.length) {
-            throw new IndexOutOfBoundsException(name + " sample " + position + " of " + indices.length);
+        if (position < 0 || position >= size()) {
+            throw new IndexOutOfBoundsException(name + " sample " + position + " of " + size());
         }
-        return source.sample(indices[position]);
+        int from = rowStarts[position];
+        int to = rowStarts[position + 1];
+        if (to - from == 1) {
+            return source.example(indices[from]);
+        }
+        Sample[] parts = new Sample[to - from];
+        int tokenCount = 0;
+        int positions = 0;
+        for (int e = 0; e < parts.length; e++) {
+            parts[e] = source.example(indices[from + e]);
+            tokenCount += parts[e].tokens().length;
+            positions += parts[e].length();
+        }
+        int[] ids = new int[tokenCount];
+        float[] mask = new float[positions];
+        int[] starts = new int[parts.length];
+        int t = 0;
+        int p = 0;
+        for (int e = 0; e < parts.length; e++) {
+            starts[e] = t;
+            System.arraycopy(parts[e].tokens(), 0, ids, t, parts[e].tokens().length);
+            System.arraycopy(parts[e].lossMask(), 0, mask, p, parts[e].length());
+            t += parts[e].tokens().length;
+            p += parts[e].length();
+        }
+        return new Sample(ids, mask, starts);
     }
 
     /**
@@ -102,9 +155,9 @@ public final class DataSplit {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
         if (shuffle) {
-            return Permutations.of(indices.length, seed, epoch);
+            return Permutations.of(size(), seed, epoch);
         }
-        int[] p = new int[indices.length];
+        int[] p = new int[size()];
         for (int i = 0; i < p.length; i++) {
             p[i] = i;
         }
@@ -119,7 +172,7 @@ public final class DataSplit {
      */
     public int batchCount(int batchSize) {
         checkBatchSize(batchSize);
-        return (int) ((indices.length + (long) batchSize - 1) / batchSize);
+        return (int) ((size() + (long) batchSize - 1) / batchSize);
     }
 
     /**
@@ -143,8 +196,8 @@ public final class DataSplit {
      */
     public BatchIterator batches(int epoch, int batchSize, int startSample) {
         checkBatchSize(batchSize);
-        if (startSample < 0 || startSample > indices.length) {
-            throw new IllegalArgumentException("start sample must be in [0, " + indices.length + "] for the "
+        if (startSample < 0 || startSample > size()) {
+            throw new IllegalArgumentException("start sample must be in [0, " + size() + "] for the "
                     + name + " split, got " + startSample);
         }
         return new BatchIterator(this, order(epoch), epoch, batchSize, startSample);
@@ -168,24 +221,27 @@ public final class DataSplit {
         int[][] inputs = new int[rows][width];
         int[][] labels = new int[rows][width];
         float[][] mask = new float[rows][width];
+        int[][] segments = new int[rows][width];
         int[] lengths = new int[rows];
         for (int r = 0; r < rows; r++) {
-            int[] t = samples[r].tokens();
-            int n = t.length - 1;
-            System.arraycopy(t, 0, inputs[r], 0, n);
-            System.arraycopy(t, 1, labels[r], 0, n);
-            System.arraycopy(samples[r].lossMask(), 0, mask[r], 0, n);
+            Sample s = samples[r];
+            int n = s.length();
+            System.arraycopy(s.inputs(), 0, inputs[r], 0, n);
+            System.arraycopy(s.labels(), 0, labels[r], 0, n);
+            System.arraycopy(s.lossMask(), 0, mask[r], 0, n);
+            System.arraycopy(s.segments(), 0, segments[r], 0, n);
             if (n < width) {
                 Arrays.fill(inputs[r], n, width, padId);
                 Arrays.fill(labels[r], n, width, padId);
             }
             lengths[r] = n;
         }
-        return new Batch(inputs, labels, mask, lengths);
+        return new Batch(inputs, labels, mask, lengths, segments);
     }
 
     @Override
     public String toString() {
-        return name + "[" + indices.length + " samples, " + tokens + " tokens" + (shuffle ? ", shuffled" : "") + "]";
+        return name + "[" + size() + " samples, " + indices.length + " examples, " + tokens + " tokens"
+                + (shuffle ? ", shuffled" : "") + "]";
     }
 }

@@ -16,14 +16,23 @@ import org.slf4j.LoggerFactory;
  * A dataset for fine-tuning a language model on next-token prediction, as plain Java arrays (no
  * engine types): a training split, an optional validation split, and their sizes.
  *
- * <p><b>Formats</b> are described in {@link DataFormat}. <b>Packing</b> (text and prompt–completion):
- * every document is followed by one end-of-text id and all are joined into one stream, cut into
- * consecutive blocks of {@code seqLen + 1} tokens; block {@code b} gives inputs {@code
- * stream[b(L) … b(L)+seqLen)} and labels {@code stream[b(L)+1 … b(L)+seqLen]} with {@code L = seqLen
- * + 1}. The tail shorter than a block is dropped and counted. For prompt–completion a parallel
- * mask stream is 1 on completion tokens and their end-of-text, 0 on prompt tokens, and the mask of
- * a label position is the mask of the label token. Pre-tokenised samples are used as given and
- * right-padded in batches.
+ * <p><b>Formats</b> are described in {@link DataFormat}. <b>Text</b> is packed as a stream: every
+ * document is followed by one end-of-text id and all are joined into one stream, cut into
+ * consecutive blocks of {@code seqLen + 1} tokens; block {@code b} gives inputs {@code stream[b(L) …
+ * b(L)+seqLen)} and labels {@code stream[b(L)+1 … b(L)+seqLen]} with {@code L = seqLen + 1}. The
+ * tail shorter than a block is dropped and counted. Attention runs across the documents of a block.
+ *
+ * <p><b>Prompt–completion</b> examples (prompt, completion, end-of-text; the loss on the completion
+ * and its end-of-text only: the mask of a label position is the mask of the label token) are never
+ * split. An example of more than {@code seqLen + 1} tokens is first truncated, dropped or refused as
+ * {@link Builder#optOverlong} says (see {@link Overlong}: by default the completion loses its end,
+ * and with it the end-of-text). With packing ({@link Builder#optPacking}, the default) whole
+ * examples are laid into rows greedily in file order ({@link PackPlan}: a row takes examples while
+ * their positions, {@code n − 1} for {@code n} tokens, fit in {@code seqLen}), the rest of a row
+ * padded with loss mask 0; each example gets its own segment id, so a model attends only within
+ * an example and restarts positions at its start (see {@link Batch}). Without packing, a row is
+ * one example, padded. <b>Pre-tokenised</b> lines are one example per row, as given (overlong ones
+ * keep their first {@code seqLen + 1} ids by default), right-padded in batches.
  *
  * <p><b>Caching</b>: a file is tokenised once, streaming, into {@code <file>.decaf-cache/} (or
  * {@link Builder#optCacheDir}), keyed by the SHA-256 of the data bytes, the tokenizer's
@@ -111,8 +120,9 @@ public final class LmDataset {
     }
 
     /**
-     * Returns what the user should know: skipped lines (a count per file, then the first 20 as
-     * {@code FILE:LINE: problem}) and rebuilt caches.
+     * Returns what the user should know: truncated or dropped overlong examples (one line per
+     * file with the count), skipped lines (a count per file, then the first 20 as {@code
+     * FILE:LINE: problem}) and rebuilt caches.
      *
      * @return the warnings, in order
      */
@@ -138,6 +148,8 @@ public final class LmDataset {
         private long seed;
         private boolean shuffle = true;
         private boolean skipBadLines;
+        private Overlong overlong = Overlong.TRUNCATE;
+        private boolean packing = true;
         private Path cacheDir;
         private boolean padToLongest;
         private int segmentBytes = MappedFile.DEFAULT_SEGMENT_BYTES;
@@ -233,9 +245,11 @@ public final class LmDataset {
         }
 
         /**
-         * Holds out a fraction of the training file's samples for validation, chosen by the seed:
-         * {@code max(1, round(fraction·samples))} of them, the same on every run, disjoint from
-         * training. Packed blocks are held out whole, so a document may straddle both splits.
+         * Holds out a fraction of the training file's examples for validation, chosen by the seed:
+         * {@code max(1, round(fraction·examples))} of them, the same on every run, disjoint from
+         * training. Prompt–completion and pre-tokenised examples are held out whole (and each
+         * split packed on its own); text blocks are held out whole, so a document may straddle
+         * both splits.
          *
          * @param fraction in [0, 1); 0 means none
          * @return this builder
@@ -280,6 +294,33 @@ public final class LmDataset {
          */
         public Builder optSkipBadLines(boolean skip) {
             this.skipBadLines = skip;
+            return this;
+        }
+
+        /**
+         * Sets what becomes of a prompt–completion or pre-tokenised example longer than {@code
+         * seqLen + 1} tokens (default {@link Overlong#TRUNCATE}; see {@link Overlong} for the
+         * rule). Truncated and dropped examples are counted in {@link LmDataset#stats()} and
+         * reported once per file in {@link LmDataset#warnings()}.
+         *
+         * @param overlong truncate, drop or error
+         * @return this builder
+         */
+        public Builder optOverlong(Overlong overlong) {
+            this.overlong = Objects.requireNonNull(overlong, "overlong");
+            return this;
+        }
+
+        /**
+         * Sets whether prompt–completion examples are packed several whole examples to a row
+         * (default true) or laid one to a row. Text is always packed as a stream, pre-tokenised
+         * lines never.
+         *
+         * @param packing whether to pack
+         * @return this builder
+         */
+        public Builder optPacking(boolean packing) {
+            this.packing = packing;
             return this;
         }
 
@@ -344,14 +385,16 @@ public final class LmDataset {
             TokenSource validationSource = validationFile == null ? null : open(validationFile, fingerprint, warnings);
             int padId = tokenizer.padId() >= 0 ? tokenizer.padId() : Math.max(tokenizer.eosId(), 0);
 
-            int n = (int) trainSource.sampleCount();
+            int n = (int) trainSource.exampleCount();
             int[] trainIdx;
             int[] validationIdx;
             if (validationFraction > 0) {
                 int k = (int) Math.max(1, Math.round(validationFraction * n));
                 if (k >= n) {
+                    String unit = trainSource.format() == DataFormat.TEXT ? "sample" : "example";
                     throw new DataException(dataFile, "validation fraction " + validationFraction
-                            + " leaves no training samples (" + n + (n == 1 ? " sample" : " samples") + " in all)");
+                            + " leaves no training " + unit + "s (" + n + " " + unit + (n == 1 ? "" : "s")
+                            + " in all)");
                 }
                 int[] p = Permutations.of(n, seed, Permutations.VALIDATION_STREAM);
                 validationIdx = Arrays.copyOf(p, k);
@@ -359,21 +402,31 @@ public final class LmDataset {
                 trainIdx = complement(validationIdx, n);
             } else {
                 trainIdx = identity(n);
-                validationIdx = validationSource == null ? new int[0] : identity((int) validationSource.sampleCount());
+                validationIdx = validationSource == null ? new int[0]
+                        : identity((int) validationSource.exampleCount());
             }
-            DataSplit train = new DataSplit("train", trainSource, trainIdx, shuffle, seed, seqLen, padId, padToLongest);
+            boolean pack = packing && trainSource.format() == DataFormat.PROMPT_COMPLETION;
+            DataSplit train = new DataSplit("train", trainSource, trainIdx, pack, shuffle, seed, seqLen, padId,
+                    padToLongest);
             TokenSource vs = validationSource != null ? validationSource : trainSource;
+            boolean packValidation = packing && vs.format() == DataFormat.PROMPT_COMPLETION;
             DataSplit validation = validationIdx.length == 0 ? DataSplit.empty("validation", seqLen, padId)
-                    : new DataSplit("validation", vs, validationIdx, false, seed, seqLen, padId, padToLongest);
+                    : new DataSplit("validation", vs, validationIdx, packValidation, false, seed, seqLen, padId,
+                            padToLongest);
 
             long dropped = trainSource.droppedTokens();
             long skipped = trainSource.skippedLines();
+            long truncatedExamples = trainSource.truncated();
+            long droppedExamples = trainSource.dropped();
             if (validationSource != null) {
                 dropped += validationSource.droppedTokens();
                 skipped += validationSource.skippedLines();
+                truncatedExamples += validationSource.truncated();
+                droppedExamples += validationSource.dropped();
             }
             DataStats stats = new DataStats(trainSource.documents(), trainSource.tokenCount(), train.size(),
-                    validation.size(), train.tokens(), validation.tokens(), dropped, skipped);
+                    validation.size(), train.tokens(), validation.tokens(), dropped, skipped, train.examples(),
+                    validation.examples(), truncatedExamples, droppedExamples);
             boolean cached = trainSource.fromCache() && (validationSource == null || validationSource.fromCache());
             LOG.info("{}: {}", dataFile, stats);
             return new LmDataset(trainSource.format(), seqLen, train, validation, stats, warnings, cached);
@@ -382,12 +435,19 @@ public final class LmDataset {
         private TokenSource open(Path file, String fingerprint, List<String> warnings) throws IOException {
             FormatDetection.Layout layout = FormatDetection.resolve(file, format, skipBadLines);
             if (layout.format().packed() && tokenizer.eosId() < 0) {
-                throw new DataException(file, "the tokenizer has no end-of-text token, which packing "
-                        + layout.format() + " data needs between documents");
+                throw new DataException(file, "the tokenizer has no end-of-text token, which "
+                        + layout.format() + " data needs after each document");
             }
-            SourceSpec spec = new SourceSpec(file, layout, tokenizer, fingerprint, seqLen, skipBadLines, cacheDir,
-                    segmentBytes);
+            SourceSpec spec = new SourceSpec(file, layout, tokenizer, fingerprint, seqLen, skipBadLines, overlong,
+                    cacheDir, segmentBytes);
             TokenSource source = TokenSource.open(spec, warnings);
+            long overlongCount = source.truncated() + source.dropped();
+            if (overlongCount > 0) {
+                long examples = source.documents() + source.dropped();
+                warnings.add(file + ": " + (source.truncated() > 0 ? "truncated " : "dropped ")
+                        + overlongCount + " of " + examples + " examples longer than seq_len + 1 = " + (seqLen + 1)
+                        + " tokens");
+            }
             if (source.skippedLines() > 0) {
                 long listed = source.skipped().size();
                 warnings.add(file + ": skipped " + source.skippedLines() + " bad line"
@@ -395,12 +455,12 @@ public final class LmDataset {
                         + (listed < source.skippedLines() ? " (the first " + listed + " follow)" : ""));
                 warnings.addAll(source.skipped());
             }
-            if (source.sampleCount() == 0) {
+            if (source.exampleCount() == 0) {
                 throw new DataException(file, "no data: " + source.tokenCount()
                         + " tokens make no block of seqLen + 1 = " + (seqLen + 1) + " tokens");
             }
-            if (source.sampleCount() > Integer.MAX_VALUE - 8) {
-                throw new DataException(file, source.sampleCount() + " samples are more than decaf can index;"
+            if (source.exampleCount() > Integer.MAX_VALUE - 8) {
+                throw new DataException(file, source.exampleCount() + " examples are more than decaf can index;"
                         + " use a longer seqLen or split the file");
             }
             if (source.droppedTokens() > 0) {

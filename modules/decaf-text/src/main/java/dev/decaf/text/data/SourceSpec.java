@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param tokenizerFingerprint identifies the tokenizer for the cache key
  * @param seqLen the context length; a sample has at most {@code seqLen + 1} tokens
  * @param skipBadLines whether bad lines are skipped and counted rather than fatal
+ * @param overlong what becomes of an example longer than {@code seqLen + 1} tokens
  * @param cacheDir the cache directory, or null for {@code <file>.decaf-cache} next to the data
  * @param segmentBytes the size of one memory mapping
  */
@@ -23,6 +24,7 @@ record SourceSpec(
         String tokenizerFingerprint,
         int seqLen,
         boolean skipBadLines,
+        Overlong overlong,
         Path cacheDir,
         int segmentBytes) {
 
@@ -31,7 +33,7 @@ record SourceSpec(
         return layout.format();
     }
 
-    /** Returns the number of tokens in a packed block, or the most a pre-tokenised sample may have. */
+    /** Returns the number of tokens in a packed block, or the most an example may have. */
     int blockLength() {
         return seqLen + 1;
     }

@@ -20,16 +20,17 @@ import java.util.List;
 /**
  * The on-disk cache of a tokenised data file. An entry is named by its key, the SHA-256 of
  * everything that decides the stream: the cache version, the format, the tokenizer's fingerprint,
- * vocabulary size and end-of-text id, the skip option, the context length when it decides which
- * lines are kept (prompt–completion and pre-tokenised data), and the data file's bytes. Changing
+ * vocabulary size and end-of-text id, the skip option, the context length and the overlong rule
+ * when they decide which tokens are kept (prompt–completion and pre-tokenised data), and the data
+ * file's bytes. Changing
  * any of them gives a new key, so a stale entry is never read. An entry has:
  *
  * <ul>
  *   <li>{@code KEY.tokens}: the token stream, int32 little-endian;
  *   <li>{@code KEY.mask}: prompt–completion only, one byte per token, 1 where the token counts in
  *       the loss;
- *   <li>{@code KEY.offsets}: pre-tokenised only, int64 little-endian, sample {@code i} spans tokens
- *       {@code [offsets[i], offsets[i+1])};
+ *   <li>{@code KEY.offsets}: prompt–completion and pre-tokenised only, int64 little-endian,
+ *       example {@code i} spans tokens {@code [offsets[i], offsets[i+1])};
  *   <li>{@code KEY.json}: the counts, and each file's length and CRC-32C, written last.
  * </ul>
  *
@@ -40,7 +41,7 @@ import java.util.List;
 final class TokenCache {
 
     /** Bumped whenever the layout or the tokenisation rules change. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** The suffix of the default cache directory next to the data file. */
     static final String DIR_SUFFIX = ".decaf-cache";
@@ -56,14 +57,16 @@ final class TokenCache {
      * The facts about a cache entry its meta file records.
      *
      * @param tokens tokens in the stream
-     * @param documents documents (or samples, for pre-tokenised data)
+     * @param documents documents (or examples, for prompt–completion and pre-tokenised data)
      * @param skippedLines bad lines skipped
      * @param skipped the first skip messages
+     * @param truncated examples truncated to {@code seqLen + 1} tokens
+     * @param dropped examples longer than {@code seqLen + 1} tokens left out
      * @param tokensFile the token file's length and CRC-32C
      * @param maskFile the mask file's, or null
      * @param offsetsFile the offsets file's, or null
      */
-    record Meta(long tokens, long documents, long skippedLines, List<String> skipped,
+    record Meta(long tokens, long documents, long skippedLines, List<String> skipped, long truncated, long dropped,
             FileSum tokensFile, FileSum maskFile, FileSum offsetsFile) {}
 
     /**
@@ -103,6 +106,7 @@ final class TokenCache {
                 .append("skipBadLines=").append(spec.skipBadLines()).append('\n');
         if (spec.format() != DataFormat.TEXT) {
             s.append("seqLen=").append(spec.seqLen()).append('\n');
+            s.append("overlong=").append(spec.overlong()).append('\n');
         }
         md.update(s.toString().getBytes(StandardCharsets.UTF_8));
         md.update(dataSha256);
@@ -158,6 +162,7 @@ final class TokenCache {
         root.path("skipped").forEach(n -> skipped.add(n.asText()));
         JsonNode files = root.path("files");
         return new Meta(number(root, "tokens"), number(root, "documents"), number(root, "skippedLines"), skipped,
+                number(root, "truncated"), number(root, "dropped"),
                 sum(files, "tokens"), sum(files, "mask"), sum(files, "offsets"));
     }
 
@@ -194,6 +199,8 @@ final class TokenCache {
         root.put("tokens", meta.tokens());
         root.put("documents", meta.documents());
         root.put("skippedLines", meta.skippedLines());
+        root.put("truncated", meta.truncated());
+        root.put("dropped", meta.dropped());
         ArrayNode skipped = root.putArray("skipped");
         meta.skipped().forEach(skipped::add);
         ObjectNode files = root.putObject("files");

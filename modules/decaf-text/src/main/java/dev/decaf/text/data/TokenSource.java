@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One data file as a memory-mapped token stream, tokenised once and cached (see {@link
- * TokenCache}), and the samples it holds: consecutive blocks of {@code seqLen + 1} tokens for
- * packed formats (a shorter tail is dropped), one sample per line for pre-tokenised data.
+ * TokenCache}), and the examples it holds: for text, consecutive blocks of {@code seqLen + 1}
+ * tokens cut from the stream (a shorter tail is dropped), each block an example of its own; for
+ * prompt–completion and pre-tokenised data, one example per kept line, at most {@code seqLen + 1}
+ * tokens, as the offsets file delimits it.
  */
 final class TokenSource {
 
@@ -28,7 +30,7 @@ final class TokenSource {
     private final MappedFile tokens;
     private final MappedFile mask;
     private final MappedFile offsets;
-    private final long samples;
+    private final long examples;
 
     private TokenSource(SourceSpec spec, TokenCache.Meta meta, boolean fromCache, MappedFile tokens,
             MappedFile mask, MappedFile offsets) {
@@ -40,7 +42,7 @@ final class TokenSource {
         this.tokens = tokens;
         this.mask = mask;
         this.offsets = offsets;
-        this.samples = format.packed() ? meta.tokens() / blockLength : meta.documents();
+        this.examples = streamBlocks() ? meta.tokens() / blockLength : meta.documents();
     }
 
     /**
@@ -86,13 +88,13 @@ final class TokenSource {
     private static TokenSource load(SourceSpec spec, Path dir, String key, Path metaFile) throws IOException {
         TokenCache.Meta meta = TokenCache.readMeta(metaFile, key, spec.format());
         boolean pc = spec.format() == DataFormat.PROMPT_COMPLETION;
-        boolean ids = spec.format() == DataFormat.TOKENS;
+        boolean delimited = hasOffsets(spec.format());
         MappedFile tokens = verify(spec, dir.resolve(key + TokenCache.TOKENS), meta.tokensFile(),
                 meta.tokens() * Integer.BYTES);
         MappedFile mask = pc
                 ? verify(spec, dir.resolve(key + TokenCache.MASK), meta.maskFile(), meta.tokens())
                 : null;
-        MappedFile offsets = ids
+        MappedFile offsets = delimited
                 ? verify(spec, dir.resolve(key + TokenCache.OFFSETS), meta.offsetsFile(),
                         (meta.documents() + 1) * Long.BYTES)
                 : null;
@@ -129,7 +131,7 @@ final class TokenSource {
                     + e.getMessage() + "); choose another with optCacheDir", e);
         }
         boolean pc = spec.format() == DataFormat.PROMPT_COMPLETION;
-        boolean ids = spec.format() == DataFormat.TOKENS;
+        boolean delimited = hasOffsets(spec.format());
         String tmp = ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Path tokensFile = dir.resolve(key + TokenCache.TOKENS);
         Path maskFile = dir.resolve(key + TokenCache.MASK);
@@ -138,7 +140,7 @@ final class TokenSource {
         List<Path> temps = new ArrayList<>();
         Path tokensTmp = temp(temps, tokensFile, tmp);
         Path maskTmp = pc ? temp(temps, maskFile, tmp) : null;
-        Path offsetsTmp = ids ? temp(temps, offsetsFile, tmp) : null;
+        Path offsetsTmp = delimited ? temp(temps, offsetsFile, tmp) : null;
         Path metaTmp = temp(temps, metaFile, tmp);
         long start = System.nanoTime();
         LOG.info("tokenising {} ({}) into {}", spec.file(), spec.format(), dir);
@@ -146,7 +148,7 @@ final class TokenSource {
             TokenCache.Meta meta;
             try (CacheFileWriter t = CacheFileWriter.create(tokensTmp);
                     CacheFileWriter m = pc ? CacheFileWriter.create(maskTmp) : null;
-                    CacheFileWriter o = ids ? CacheFileWriter.create(offsetsTmp) : null) {
+                    CacheFileWriter o = delimited ? CacheFileWriter.create(offsetsTmp) : null) {
                 Tokenization.Result r = Tokenization.run(spec, dataSha, t, m, o);
                 t.finish();
                 if (m != null) {
@@ -155,7 +157,8 @@ final class TokenSource {
                 if (o != null) {
                     o.finish();
                 }
-                meta = new TokenCache.Meta(r.tokens(), r.documents(), r.skippedLines(), r.skipped(),
+                meta = new TokenCache.Meta(r.tokens(), r.documents(), r.skippedLines(), r.skipped(), r.truncated(),
+                        r.dropped(),
                         new TokenCache.FileSum(t.bytes(), t.crc()),
                         m == null ? null : new TokenCache.FileSum(m.bytes(), m.crc()),
                         o == null ? null : new TokenCache.FileSum(o.bytes(), o.crc()));
@@ -166,7 +169,7 @@ final class TokenSource {
             if (pc) {
                 AtomicFiles.move(maskTmp, maskFile);
             }
-            if (ids) {
+            if (delimited) {
                 AtomicFiles.move(offsetsTmp, offsetsFile);
             }
             AtomicFiles.move(metaTmp, metaFile);
@@ -175,7 +178,7 @@ final class TokenSource {
             return new TokenSource(spec, meta, false,
                     MappedFile.open(tokensFile, spec.segmentBytes()),
                     pc ? MappedFile.open(maskFile, spec.segmentBytes()) : null,
-                    ids ? MappedFile.open(offsetsFile, spec.segmentBytes()) : null);
+                    delimited ? MappedFile.open(offsetsFile, spec.segmentBytes()) : null);
         } finally {
             for (Path p : temps) {
                 Files.deleteIfExists(p);
@@ -187,6 +190,16 @@ final class TokenSource {
         Path p = target.resolveSibling(target.getFileName() + suffix);
         temps.add(p);
         return p;
+    }
+
+    /** Returns whether the format keeps example offsets (everything but text). */
+    private static boolean hasOffsets(DataFormat format) {
+        return format != DataFormat.TEXT;
+    }
+
+    /** Returns whether examples are blocks cut from the stream (text). */
+    private boolean streamBlocks() {
+        return !hasOffsets(format);
     }
 
     /** Returns the data file. */
@@ -209,7 +222,7 @@ final class TokenSource {
         return meta.tokens();
     }
 
-    /** Returns the documents (or pre-tokenised samples) read. */
+    /** Returns the documents (or examples) kept. */
     long documents() {
         return meta.documents();
     }
@@ -224,41 +237,52 @@ final class TokenSource {
         return meta.skipped();
     }
 
-    /** Returns the number of samples. */
-    long sampleCount() {
-        return samples;
+    /** Returns the examples truncated to {@code seqLen + 1} tokens. */
+    long truncated() {
+        return meta.truncated();
     }
 
-    /** Returns the tokens after the last full block (0 for pre-tokenised data). */
+    /** Returns the examples longer than {@code seqLen + 1} tokens left out. */
+    long dropped() {
+        return meta.dropped();
+    }
+
+    /** Returns the number of examples (blocks, for text). */
+    long exampleCount() {
+        return examples;
+    }
+
+    /** Returns the tokens after the last full block (0 when examples are lines). */
     long droppedTokens() {
-        return format.packed() ? meta.tokens() - samples * blockLength : 0;
+        return streamBlocks() ? meta.tokens() - examples * blockLength : 0;
     }
 
     /**
-     * Returns the number of tokens of a sample.
+     * Returns the number of tokens of an example.
      *
-     * @param index the sample's index in this file
-     * @return its tokens ({@code seqLen + 1} when packed)
+     * @param index the example's index in this file
+     * @return its tokens ({@code seqLen + 1} for a text block)
      */
-    int sampleTokens(long index) {
-        if (format.packed()) {
+    int exampleTokens(long index) {
+        if (streamBlocks()) {
             return blockLength;
         }
         return (int) (offsets.readLong(index + 1) - offsets.readLong(index));
     }
 
     /**
-     * Reads a sample.
+     * Reads an example: its tokens and the loss weight of each label position (the mask of the
+     * label token; 1 without a mask).
      *
-     * @param index the sample's index in this file
-     * @return the sample
+     * @param index the example's index in this file
+     * @return the example as a one-example sample
      */
-    Sample sample(long index) {
-        if (index < 0 || index >= samples) {
-            throw new IndexOutOfBoundsException("sample " + index + " of " + samples + " in " + file);
+    Sample example(long index) {
+        if (index < 0 || index >= examples) {
+            throw new IndexOutOfBoundsException("example " + index + " of " + examples + " in " + file);
         }
-        long start = format.packed() ? index * blockLength : offsets.readLong(index);
-        int n = sampleTokens(index);
+        long start = streamBlocks() ? index * blockLength : offsets.readLong(index);
+        int n = exampleTokens(index);
         int[] ids = new int[n];
         tokens.readInts(start, ids, 0, n);
         float[] weights = new float[n - 1];

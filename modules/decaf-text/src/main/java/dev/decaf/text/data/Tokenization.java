@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
  *       document;
  *   <li>{@code {"text"}} lines: each the tokens of its text, then end-of-text;
  *   <li>{@code {"prompt", "completion"}} lines: prompt tokens (mask 0), completion tokens and the
- *       end-of-text (mask 1); an example of more than {@code seqLen + 1} tokens is a line error;
- *   <li>{@code {"input_ids"}} lines: the ids as given (2 to {@code seqLen + 1} of them, each in
- *       {@code [0, vocabSize)}), with their start recorded in the offsets file.
+ *       end-of-text (mask 1), with the example's start recorded in the offsets file; an example
+ *       needs at least 2 tokens;
+ *   <li>{@code {"input_ids"}} lines: the ids as given (at least 2, each in {@code [0, vocabSize)}),
+ *       with their start recorded in the offsets file.
  * </ul>
+ *
+ * An example of more than {@code seqLen + 1} tokens is truncated, dropped or a line error as
+ * {@link Overlong} says; truncations and drops are counted.
  *
  * Blank lines of JSON lines files are ignored. A line error stops the run, or with {@code
  * skipBadLines} is counted and the line left out. The bytes read are hashed again and must match
@@ -47,8 +51,11 @@ final class Tokenization {
      * @param documents documents (or samples) written
      * @param skippedLines bad lines left out
      * @param skipped the first {@link #MAX_REPORTED} skip messages, each {@code FILE:LINE: problem}
+     * @param truncated examples cut to {@code seqLen + 1} tokens (counted in documents)
+     * @param dropped examples longer than {@code seqLen + 1} tokens left out (not in documents)
      */
-    record Result(long tokens, long documents, long skippedLines, List<String> skipped) {}
+    record Result(long tokens, long documents, long skippedLines, List<String> skipped, long truncated,
+            long dropped) {}
 
     private final SourceSpec spec;
     private final Path file;
@@ -60,6 +67,8 @@ final class Tokenization {
     private long documents;
     private long skippedLines;
     private final List<String> skipped = new ArrayList<>();
+    private long truncated;
+    private long dropped;
 
     private Tokenization(SourceSpec spec, CacheFileWriter tokens, CacheFileWriter mask, CacheFileWriter offsets) {
         this.spec = spec;
@@ -77,7 +86,7 @@ final class Tokenization {
      * @param expectedSha256 the hash of the file's bytes the cache key was made from
      * @param tokens receives the token stream
      * @param mask receives the loss mask (prompt–completion), else null
-     * @param offsets receives the sample offsets (pre-tokenised), else null
+     * @param offsets receives the example offsets (prompt–completion, pre-tokenised), else null
      * @return the counts
      * @throws DataException when the data is unusable
      * @throws IOException when reading or writing fails
@@ -100,7 +109,7 @@ final class Tokenization {
         if (!Arrays.equals(md.digest(), expectedSha256)) {
             throw new DataException(file, "changed while it was being tokenised; run again");
         }
-        return new Result(tokenCount, documents, skippedLines, List.copyOf(skipped));
+        return new Result(tokenCount, documents, skippedLines, List.copyOf(skipped), truncated, dropped);
     }
 
     private void plainText(LineReader r) throws IOException {
@@ -130,13 +139,17 @@ final class Tokenization {
             }
             try {
                 JsonNode object = JsonLines.object(line);
-                switch (spec.format()) {
+                boolean kept = switch (spec.format()) {
                     case TEXT -> text(object);
                     case PROMPT_COMPLETION -> promptCompletion(object);
                     case TOKENS -> inputIds(object);
                     default -> throw new IllegalStateException("unresolved format " + spec.format());
+                };
+                if (kept) {
+                    documents++;
+                } else {
+                    dropped++;
                 }
-                documents++;
             } catch (LineProblem p) {
                 if (!spec.skipBadLines()) {
                     throw new DataException(file, r.lineNumber(), p.getMessage());
@@ -149,52 +162,101 @@ final class Tokenization {
                 }
             }
         }
+        if (documents == 0 && dropped > 0) {
+            throw new DataException(file, "no data: all " + dropped + (dropped == 1 ? " example is" : " examples are")
+                    + " longer than seq_len + 1 = " + spec.blockLength() + " tokens and overlong is drop");
+        }
         if (documents == 0) {
             throw new DataException(file, skippedLines == 0 ? "no data"
                     : "no data (all " + skippedLines + " non-blank lines were skipped as bad)");
         }
     }
 
-    private void text(JsonNode object) throws IOException, LineProblem {
+    /** Writes a text document; returns true (text is cut into blocks, never dropped). */
+    private boolean text(JsonNode object) throws IOException, LineProblem {
         int[] ids = tokenizer.encode(JsonLines.string(object, "text"));
         write(ids);
         tokens.putInt(tokenizer.eosId());
         tokenCount++;
+        return true;
     }
 
-    private void promptCompletion(JsonNode object) throws IOException, LineProblem {
+    /** Writes an example as {@link Overlong} says; returns whether it was kept. */
+    private boolean promptCompletion(JsonNode object) throws IOException, LineProblem {
         String prompt = JsonLines.string(object, "prompt");
         String completion = JsonLines.string(object, "completion");
         int[] p = tokenizer.encode(prompt);
         int[] c = tokenizer.encode(completion);
+        int limit = spec.blockLength();
         long total = (long) p.length + c.length + 1;
-        if (total > spec.blockLength()) {
-            throw new LineProblem("example is " + total + " tokens (prompt " + p.length + " + completion "
-                    + c.length + " + end-of-text), more than seqLen + 1 = " + spec.blockLength());
+        if (total < 2) {
+            throw new LineProblem("example has 1 token (an empty prompt and completion, then end-of-text);"
+                    + " it needs at least 2 (an input and its label)");
         }
-        write(p);
-        for (int i = 0; i < p.length; i++) {
+        int keepPrompt = p.length;
+        int keepAnswer = c.length + 1; // completion tokens, then end-of-text
+        if (total > limit) {
+            switch (spec.overlong()) {
+                case ERROR -> throw new LineProblem("example is " + total + " tokens (prompt " + p.length
+                        + " + completion " + c.length + " + end-of-text), more than seq_len + 1 = " + limit
+                        + " (overlong is error)");
+                case DROP -> {
+                    return false;
+                }
+                case TRUNCATE -> {
+                    if (p.length < limit) {
+                        keepAnswer = limit - p.length;
+                    } else {
+                        keepAnswer = Math.min(c.length + 1, limit / 2);
+                        keepPrompt = limit - keepAnswer;
+                    }
+                    truncated++;
+                }
+                default -> throw new IllegalStateException("unknown overlong " + spec.overlong());
+            }
+        }
+        for (int i = p.length - keepPrompt; i < p.length; i++) {
+            tokens.putInt(p[i]);
             mask.putByte((byte) 0);
         }
-        write(c);
-        tokens.putInt(tokenizer.eosId());
-        tokenCount++;
-        for (int i = 0; i <= c.length; i++) {
+        int keepCompletion = Math.min(c.length, keepAnswer);
+        for (int i = 0; i < keepCompletion; i++) {
+            tokens.putInt(c[i]);
             mask.putByte((byte) 1);
         }
+        if (keepAnswer > c.length) {
+            tokens.putInt(tokenizer.eosId());
+            mask.putByte((byte) 1);
+        }
+        tokenCount += keepPrompt + keepAnswer;
+        offsets.putLong(tokenCount);
+        return true;
     }
 
-    private void inputIds(JsonNode object) throws IOException, LineProblem {
+    /** Writes an {@code input_ids} line as {@link Overlong} says; returns whether it was kept. */
+    private boolean inputIds(JsonNode object) throws IOException, LineProblem {
         int[] ids = JsonLines.ids(object, "input_ids", tokenizer.vocabSize());
         if (ids.length < 2) {
             throw new LineProblem("input_ids has " + ids.length + (ids.length == 1 ? " id" : " ids")
                     + "; a sample needs at least 2 (an input and its label)");
         }
         if (ids.length > spec.blockLength()) {
-            throw new LineProblem("input_ids has " + ids.length + " ids, more than seqLen + 1 = " + spec.blockLength());
+            switch (spec.overlong()) {
+                case ERROR -> throw new LineProblem("input_ids has " + ids.length + " ids, more than seq_len + 1 = "
+                        + spec.blockLength() + " (overlong is error)");
+                case DROP -> {
+                    return false;
+                }
+                case TRUNCATE -> {
+                    ids = Arrays.copyOf(ids, spec.blockLength());
+                    truncated++;
+                }
+                default -> throw new IllegalStateException("unknown overlong " + spec.overlong());
+            }
         }
         write(ids);
         offsets.putLong(tokenCount);
+        return true;
     }
 
     private void write(int[] ids) throws IOException {

@@ -147,14 +147,18 @@ class BatchesTest {
         }
         Path f = write(dir.resolve("sft.jsonl"), s.toString());
         LmDataset d = builder(f, 9).build();
-        // each example is q d a d E = 5 tokens, mask 0 0 1 1 1; 200 tokens, blocks of 10 → 20 samples
+        // each example is q d a d E = 5 tokens (4 positions), mask of labels d a d E = 0 1 1 1; two
+        // fit in a row of 9 positions (the 9th is padding) → 20 rows
         assertEquals(20, d.train().size());
+        assertEquals(40, d.stats().trainExamples());
         for (Batch b : all(d.train().batches(0, 3))) {
             for (int r = 0; r < b.size(); r++) {
+                assertEquals(8, b.lengths()[r]);
                 for (int j = 0; j < 9; j++) {
-                    int label = b.labels()[r][j];
-                    boolean prompt = label == 'q' || (b.inputs()[r][j] == 'q');
-                    assertEquals(prompt ? 0f : 1f, b.lossMask()[r][j], "row " + r + " position " + j);
+                    boolean prompt = b.inputs()[r][j] == 'q';
+                    float want = j == 8 ? 0f : prompt ? 0f : 1f;
+                    assertEquals(want, b.lossMask()[r][j], "row " + r + " position " + j);
+                    assertEquals(j == 8 ? 0 : j / 4 + 1, b.segments()[r][j], "row " + r + " position " + j);
                 }
             }
         }

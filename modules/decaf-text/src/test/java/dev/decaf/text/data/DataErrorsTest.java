@@ -121,11 +121,17 @@ class DataErrorsTest {
     void examplesLongerThanTheContext() throws IOException {
         Path f = write(dir.resolve("sft.jsonl"), "{\"prompt\": \"ab\", \"completion\": \"c\"}\n"
                 + "{\"prompt\": \"defgh\", \"completion\": \"ijk\"}\n");
-        DataException e = fail(builder(f, 4));
-        assertEquals(f + ":2: example is 9 tokens (prompt 5 + completion 3 + end-of-text), more than seqLen + 1 = 5",
-                e.getMessage());
+        DataException e = fail(builder(f, 4).optOverlong(Overlong.ERROR));
+        assertEquals(f + ":2: example is 9 tokens (prompt 5 + completion 3 + end-of-text), more than seq_len + 1 = 5"
+                + " (overlong is error)", e.getMessage());
         Path ids = write(dir.resolve("ids.jsonl"), "{\"input_ids\": [1, 2, 3, 4, 5, 6]}\n");
-        assertError(ids + ":1: input_ids has 6 ids, more than seqLen + 1 = 5", builder(ids, 4));
+        assertError(ids + ":1: input_ids has 6 ids, more than seq_len + 1 = 5 (overlong is error)",
+                builder(ids, 4).optOverlong(Overlong.ERROR));
+        assertError(f + ": no data: all 2 examples are longer than seq_len + 1 = 3 tokens and overlong is drop",
+                builder(f, 2).optOverlong(Overlong.DROP));
+        Path empty = write(dir.resolve("empty.jsonl"), "{\"prompt\": \"\", \"completion\": \"\"}\n");
+        assertError(empty + ":1: example has 1 token (an empty prompt and completion, then end-of-text);"
+                + " it needs at least 2 (an input and its label)", builder(empty, 4));
         Path one = write(dir.resolve("one.jsonl"), "{\"input_ids\": [1]}\n");
         assertError(one + ":1: input_ids has 1 id; a sample needs at least 2 (an input and its label)",
                 builder(one, 4));
@@ -151,7 +157,7 @@ class DataErrorsTest {
     @Test
     void tokenizerWithoutEndOfTextCannotPack() throws IOException {
         Path f = write(dir.resolve("a.txt"), "abc\n");
-        assertError(f + ": the tokenizer has no end-of-text token, which packing TEXT data needs between documents",
+        assertError(f + ": the tokenizer has no end-of-text token, which TEXT data needs after each document",
                 LmDataset.builder().setDataFile(f).setTokenizer(new CharTokenizer(-1, -1))
                         .optTokenizerFingerprint("fp").setSeqLen(2));
         Path ids = write(dir.resolve("ids.jsonl"), "{\"input_ids\": [1, 2, 3]}\n");
@@ -196,7 +202,7 @@ class DataErrorsTest {
                 "{\"prompt\": \"c\", \"completion\": \"d\"}",
                 "[]") + "\n");
         CharTokenizer tok = new CharTokenizer();
-        LmDataset d = builder(f, 2).optSkipBadLines(true).optShuffle(false).build();
+        LmDataset d = builder(f, 2).optSkipBadLines(true).optOverlong(Overlong.ERROR).optShuffle(false).build();
         assertEquals(2, d.stats().documents());
         assertEquals(4, d.stats().skippedLines());
         assertEquals(6, d.stats().tokens());
@@ -205,18 +211,18 @@ class DataErrorsTest {
         assertEquals(f + ": skipped 4 bad lines", w.get(0));
         assertTrue(w.get(1).startsWith(f + ":2: not valid JSON ("), w.get(1));
         assertEquals(f + ":4: missing field 'completion'", w.get(2));
-        assertEquals(f + ":5: example is 8 tokens (prompt 6 + completion 1 + end-of-text), more than seqLen + 1 = 3",
-                w.get(3));
+        assertEquals(f + ":5: example is 8 tokens (prompt 6 + completion 1 + end-of-text), more than seq_len + 1 = 3"
+                + " (overlong is error)", w.get(3));
         assertEquals(f + ":7: expected a JSON object, got array", w.get(4));
         assertEquals(new Sample(new int[] {'c', 'd', CharTokenizer.EOS}, new float[] {1, 1}), d.train().sample(1));
 
-        LmDataset cached = builder(f, 2).optSkipBadLines(true).setTokenizer(tok).build();
+        LmDataset cached = builder(f, 2).optSkipBadLines(true).optOverlong(Overlong.ERROR).setTokenizer(tok).build();
         assertTrue(cached.fromCache());
         assertEquals(0, tok.encodeCalls.get());
         assertEquals(d.stats(), cached.stats());
         assertEquals(w, cached.warnings(), "skips are reported from the cache too");
 
-        assertTrue(fail(builder(f, 2)).getMessage().startsWith(f + ":2: not valid JSON ("),
+        assertTrue(fail(builder(f, 2).optOverlong(Overlong.ERROR)).getMessage().startsWith(f + ":2: not valid JSON ("),
                 "a cache built while skipping is not used without skipping");
     }
 

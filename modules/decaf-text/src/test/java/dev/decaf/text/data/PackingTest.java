@@ -2,12 +2,15 @@ package dev.decaf.text.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -87,15 +90,40 @@ class PackingTest {
     }
 
     @Test
-    void promptCompletionExamplesMayStraddleBlocks() throws IOException {
+    void promptCompletionExamplesArePackedWholeAndIsolated() throws IOException {
         Path f = write(dir.resolve("sft.jsonl"),
                 "{\"prompt\": \"p\", \"completion\": \"q\"}\n{\"prompt\": \"rs\", \"completion\": \"\"}\n"
                         + "{\"prompt\": \"\", \"completion\": \"t\"}\n");
         LmDataset d = builder(f, new CharTokenizer(), 3).build();
-        // p q E r s E t E; mask 0 1 1 0 0 1 1 1 → blocks [p q E r] [s E t E]; the second example straddles
-        assertEquals(new Sample(new int[] {'p', 'q', E, 'r'}, new float[] {1, 1, 0}), d.train().sample(0));
-        assertEquals(new Sample(new int[] {'s', E, 't', E}, new float[] {1, 1, 1}), d.train().sample(1));
-        assertEquals(0, d.stats().droppedTokens());
+        // examples p q E (2 positions), r s E (2), t E (1); rows of 3 positions take [pqE] then [rsE tE]
+        assertEquals(new DataStats(3, 8, 2, 0, 8, 0, 0, 0, 3, 0, 0, 0), d.stats());
+        assertEquals(new Sample(new int[] {'p', 'q', E}, new float[] {1, 1}), d.train().sample(0));
+        assertEquals(new Sample(new int[] {'r', 's', E, 't', E}, new float[] {0, 1, 1}, new int[] {0, 3}),
+                d.train().sample(1));
+        int p = CharTokenizer.PAD;
+        Batch b = d.train().batches(0, 2).next();
+        assertArrayEquals(new int[][] {{'p', 'q', p}, {'r', 's', 't'}}, b.inputs());
+        assertArrayEquals(new int[][] {{'q', E, p}, {'s', E, E}}, b.labels(), "no label crosses an example's end");
+        assertArrayEquals(new float[][] {{1, 1, 0}, {0, 1, 1}}, b.lossMask());
+        assertArrayEquals(new int[] {2, 3}, b.lengths());
+        assertArrayEquals(new int[][] {{1, 1, 0}, {1, 1, 2}}, b.segments());
+        assertTrue(b.needsAttentionMask());
+
+        LmDataset single = builder(f, new CharTokenizer(), 3).optPacking(false).build();
+        assertEquals(new DataStats(3, 8, 3, 0, 8, 0, 0, 0), single.stats());
+        Batch s = single.train().batches(0, 3).next();
+        assertArrayEquals(new int[][] {{'p', 'q', p}, {'r', 's', p}, {'t', p, p}}, s.inputs());
+        assertArrayEquals(new int[][] {{'q', E, p}, {'s', E, p}, {E, p, p}}, s.labels());
+        assertArrayEquals(new float[][] {{1, 1, 0}, {0, 1, 0}, {1, 0, 0}}, s.lossMask());
+        assertArrayEquals(new int[][] {{1, 1, 0}, {1, 1, 0}, {1, 0, 0}}, s.segments());
+    }
+
+    @Test
+    void textBlocksNeedNoAttentionMask() throws IOException {
+        Path f = write(dir.resolve("book.txt"), "abcdefg");
+        Batch b = builder(f, new CharTokenizer(), 3).build().train().batches(0, 2).next();
+        assertArrayEquals(new int[][] {{1, 1, 1}, {1, 1, 1}}, b.segments());
+        assertFalse(b.needsAttentionMask(), "full single-segment rows attend causally, as before");
     }
 
     @Test
@@ -126,44 +154,56 @@ class PackingTest {
     }
 
     @Test
-    void randomDocumentsPackExactlyAsTheClosedForm() throws IOException {
+    void randomExamplesArePackedGreedilyWholeAndInOrder() throws IOException {
         Random rnd = new Random(7);
-        List<Integer> stream = new ArrayList<>();
-        List<Integer> mask = new ArrayList<>();
+        List<int[]> examples = new ArrayList<>();
+        List<float[]> masks = new ArrayList<>();
         StringBuilder jsonl = new StringBuilder();
         for (int doc = 0; doc < 200; doc++) {
             String prompt = randomText(rnd, rnd.nextInt(6));
-            String completion = randomText(rnd, rnd.nextInt(6));
+            String completion = randomText(rnd, 1 + rnd.nextInt(6));
             jsonl.append("{\"prompt\": \"").append(prompt).append("\", \"completion\": \"").append(completion)
                     .append("\"}\n");
-            for (char c : prompt.toCharArray()) {
-                stream.add((int) c);
-                mask.add(0);
+            int[] tokens = CharTokenizer.doc(prompt + completion);
+            float[] m = new float[tokens.length - 1];
+            for (int j = 0; j < m.length; j++) {
+                m[j] = j + 1 >= prompt.length() ? 1 : 0; // label j is token j + 1
             }
-            for (char c : completion.toCharArray()) {
-                stream.add((int) c);
-                mask.add(1);
-            }
-            stream.add(E);
-            mask.add(1);
+            examples.add(tokens);
+            masks.add(m);
         }
         int seqLen = 12;
         Path f = write(dir.resolve("gen.jsonl"), jsonl.toString());
         LmDataset d = builder(f, new CharTokenizer(), seqLen).build();
-        int blocks = stream.size() / (seqLen + 1);
-        assertEquals(new DataStats(200, stream.size(), blocks, 0, (long) blocks * (seqLen + 1), 0,
-                stream.size() - (long) blocks * (seqLen + 1), 0), d.stats());
-        for (int b = 0; b < blocks; b++) {
-            int[] tokens = new int[seqLen + 1];
-            float[] m = new float[seqLen];
-            for (int j = 0; j <= seqLen; j++) {
-                tokens[j] = stream.get(b * (seqLen + 1) + j);
-                if (j > 0) {
-                    m[j - 1] = mask.get(b * (seqLen + 1) + j);
-                }
+        int next = 0; // the next example a row must start with: none split, lost or reordered
+        int previousRowPositions = -1;
+        for (int r = 0; r < d.train().size(); r++) {
+            Sample s = d.train().sample(r);
+            assertTrue(s.length() <= seqLen, "row " + r + " has " + s.length() + " positions");
+            if (previousRowPositions >= 0) {
+                assertTrue(previousRowPositions + examples.get(next).length - 1 > seqLen,
+                        "greedy: row " + r + "'s first example did not fit in the row before");
             }
-            assertEquals(new Sample(tokens, m), d.train().sample(b), "block " + b);
+            int t = 0;
+            int m = 0;
+            for (int e = 0; e < s.examples(); e++, next++) {
+                int[] want = examples.get(next);
+                assertEquals(t, s.starts()[e]);
+                assertArrayEquals(want, Arrays.copyOfRange(s.tokens(), t, t + want.length), "example " + next);
+                assertArrayEquals(masks.get(next), Arrays.copyOfRange(s.lossMask(), m, m + want.length - 1),
+                        "mask of example " + next);
+                t += want.length;
+                m += want.length - 1;
+            }
+            assertEquals(s.tokens().length, t);
+            previousRowPositions = s.length();
         }
+        assertEquals(200, next, "every example in some row");
+        assertEquals(200, d.stats().trainExamples());
+        long tokens = examples.stream().mapToLong(x -> x.length).sum();
+        assertEquals(tokens, d.stats().tokens());
+        assertEquals(tokens, d.stats().trainTokens());
+        assertEquals(0, d.stats().droppedTokens());
     }
 
     static String randomText(Random rnd, int n) {

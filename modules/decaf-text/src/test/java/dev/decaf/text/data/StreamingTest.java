@@ -85,21 +85,23 @@ class StreamingTest {
                 w.write(String.format("{\"prompt\": \"p%03d\", \"completion\": \"c%02d\"}%n", i % 1000, i % 100));
             }
         }
-        int seqLen = 12;
+        int seqLen = 14; // two examples of 7 positions to a row
         LmDataset d = LmDataset.builder().setDataFile(f).setTokenizer(new CharTokenizer())
                 .optTokenizerFingerprint("fp").setSeqLen(seqLen).segmentBytes(SEGMENT).optShuffle(false).build();
         assertEquals(lines * 8L, d.stats().tokens());
-        assertEquals(lines * 8L / 13, d.train().size());
+        assertEquals(lines / 2, d.train().size());
         for (int b = 0; b < d.train().size(); b++) {
             Sample s = d.train().sample(b);
-            for (int j = 1; j <= seqLen; j++) {
-                long k = (long) b * 13 + j;
-                int i = (int) (k / 8);
-                int within = (int) (k % 8);
+            assertArrayEquals(new int[] {0, 8}, s.starts(), "row " + b);
+            for (int k = 0; k < 16; k++) {
+                int i = 2 * b + k / 8;
+                int within = k % 8;
                 String example = String.format("p%03dc%02d", i % 1000, i % 100);
                 int token = within < 7 ? example.charAt(within) : CharTokenizer.EOS;
-                assertEquals(token, s.tokens()[j], "block " + b + " token " + j);
-                assertEquals(within >= 4 ? 1f : 0f, s.lossMask()[j - 1], "block " + b + " mask " + (j - 1));
+                assertEquals(token, s.tokens()[k], "row " + b + " token " + k);
+                if (within > 0) {
+                    assertEquals(within >= 4 ? 1f : 0f, s.lossMask()[k - k / 8 - 1], "row " + b + " label " + k);
+                }
             }
         }
     }

@@ -61,14 +61,15 @@ class TokenCacheTest {
         assertTrue(b.fromCache());
         assertEquals(a.stats(), b.stats());
         assertEquals(samples(a), samples(b));
-        // the entry: tokens, mask and meta, and no temporary file left behind
+        // the entry: tokens, mask, example offsets and meta, and no temporary file left behind
         Path cache = cacheDir(f);
         try (Stream<Path> s = Files.list(cache)) {
-            assertEquals(List.of(".json", ".mask", ".tokens"), s.map(p -> p.getFileName().toString())
+            assertEquals(List.of(".json", ".mask", ".offsets", ".tokens"), s.map(p -> p.getFileName().toString())
                     .map(n -> n.substring(n.indexOf('.'))).sorted().collect(Collectors.toList()));
         }
         assertEquals(14 * 4, Files.size(only(cache, ".tokens")));
         assertEquals(14, Files.size(only(cache, ".mask")));
+        assertEquals(4 * 8, Files.size(only(cache, ".offsets")), "3 examples: 4 offsets");
     }
 
     @Test

@@ -128,7 +128,9 @@ final class FinetuneSetup {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
-                .optSkipBadLines(recipe.data().skipBadLines());
+                .optSkipBadLines(recipe.data().skipBadLines())
+                .optOverlong(recipe.data().overlong())
+                .optPacking(recipe.data().packing());
         CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
                 .ifPresent(db::optCacheDir);
         if (files.validation() != null) {

@@ -23,7 +23,6 @@ import dev.decaf.train.metrics.ProcessMemory;
 import dev.decaf.train.metrics.StepMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -210,21 +209,13 @@ public final class TrainingLoop {
         }
     }
 
-    /** Token ids, plus an attention mask when rows are padded. */
+    /** Token ids, plus the segment ids as attention mask when rows are padded or hold several examples. */
     private static NDList inputs(NDManager scope, Batch b) {
         NDArray ids = scope.create(b.inputs());
-        boolean padded = false;
-        for (int len : b.lengths()) {
-            padded |= len < b.width();
-        }
-        if (!padded) {
+        if (!b.needsAttentionMask()) {
             return new NDList(ids);
         }
-        int[][] mask = new int[b.size()][b.width()];
-        for (int r = 0; r < b.size(); r++) {
-            Arrays.fill(mask[r], 0, b.lengths()[r], 1);
-        }
-        return new NDList(ids, scope.create(mask));
+        return new NDList(ids, scope.create(b.segments()));
     }
 
     private void update() {

@@ -12,6 +12,7 @@ import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.OptimizerRegistry;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.text.data.DataFormat;
+import dev.decaf.text.data.Overlong;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -345,12 +346,17 @@ public record Recipe(
             @Key(doc = "the fraction of train held out when validation is null", def = "0.05", range = "[0, 0.5]")
                     double validationFraction,
             @Key(doc = "the layout of the data files", def = "auto") DataFormat format,
-            @Key(doc = "skip (and count) malformed lines instead of failing", def = "false") boolean skipBadLines) {
+            @Key(doc = "skip (and count) malformed lines instead of failing", def = "false") boolean skipBadLines,
+            @Key(doc = "an example longer than seq_len + 1 tokens: truncate (the completion's end), drop, or error",
+                    def = "truncate") Overlong overlong,
+            @Key(doc = "pack several whole prompt-completion examples into each row (false: one per row)",
+                    def = "true") boolean packing) {
 
         /** Checks the required components. */
         public Data {
             Objects.requireNonNull(train, "train");
             Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(overlong, "overlong");
         }
     }
 

@@ -16,6 +16,7 @@ import dev.decaf.train.recipe.Recipe.GroupPreset;
 import dev.decaf.train.recipe.Recipe.OptimizerName;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.text.data.DataFormat;
+import dev.decaf.text.data.Overlong;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,8 @@ class RecipeDefaultsTest {
         assertEquals(0.05, r.data().validationFraction());
         assertEquals(DataFormat.AUTO, r.data().format());
         assertFalse(r.data().skipBadLines());
+        assertEquals(Overlong.TRUNCATE, r.data().overlong());
+        assertTrue(r.data().packing());
 
         var o = r.optimizer();
         assertEquals(OptimizerName.of("adamw"), o.name());
@@ -87,6 +90,8 @@ class RecipeDefaultsTest {
                   validation_fraction: 0.05
                   format: auto
                   skip_bad_lines: false
+                  overlong: truncate
+                  packing: true
                 optimizer:
                   name: adamw
                   lr: 3.0e-4

@@ -50,6 +50,8 @@ class RecipeSchemaTest {
         sample("data.validation_fraction", "data.validation_fraction=0.2");
         sample("data.format", "data.format=tokens");
         sample("data.skip_bad_lines", "data.skip_bad_lines=true");
+        sample("data.overlong", "data.overlong=drop");
+        sample("data.packing", "data.packing=false");
         sample("optimizer.name", "optimizer.name=adams");
         sample("optimizer.lr", "optimizer.lr=1e-3");
         sample("optimizer.betas", "optimizer.betas=[0.8, 0.9]");

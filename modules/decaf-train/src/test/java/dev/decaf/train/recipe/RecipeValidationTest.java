@@ -113,7 +113,7 @@ class RecipeValidationTest {
                         "r.yaml:5: optimizer: expected a section (a mapping with keys name, lr, betas, eps, weight_decay,"
                                 + " groups), got 'adamw'",
                         "r.yaml:6: data: expected a section (a mapping with keys train, validation, validation_fraction,"
-                                + " format, skip_bad_lines), got a list",
+                                + " format, skip_bad_lines, overlong, packing), got a list",
                         "r.yaml:8: generate.max_tokens: expected an integer, got a list",
                         "r.yaml:9: generate.prompts[1]: expected a string, got a mapping",
                         "r.yaml:10: task: expected a string, got a mapping"),
