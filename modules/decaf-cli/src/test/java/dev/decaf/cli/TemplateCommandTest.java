@@ -56,7 +56,7 @@ class TemplateCommandTest {
                 + "data:\n  train: " + data + "\n  validation_fraction: 0.25\n" + extra
                 + "optimizer:\n  name: adamw\n  lr: 1.0e-3\n"
                 + "train:\n  steps: 2\n  batch_size: 2\n  seq_len: 32\n  log_every: 1\n  eval_every: 0\n"
-                + "  checkpoint_every: 0\n");
+                + "  checkpoint_every: 0\nout: runs/" + name.replace(".yaml", "") + "\n");
     }
 
     @Test
