@@ -5,7 +5,11 @@ import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
 import dev.decaf.text.data.CacheLocation;
+import dev.decaf.text.data.DataException;
+import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.Overlong;
+import dev.decaf.text.template.ChatTemplate;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,9 +31,11 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Mean next-token loss and perplexity of a model over a data file.",
             "Pre-tokenised JSON lines ({\"input_ids\": [...]}) are evaluated one sequence",
-            "per line, exactly as given. Text (.txt, {\"text\": ...}) and prompt-completion",
-            "JSON lines are tokenised: text is cut into blocks of the model's context,",
-            "prompt-completion examples are packed whole (completion tokens count only).",
+            "per line, exactly as given. Text (.txt, {\"text\": ...}), prompt-completion and",
+            "chat ({\"messages\": [...]}) JSON lines are tokenised: text is cut into blocks",
+            "of the model's context, prompt-completion examples (prompts framed by",
+            "--template) and conversations (rendered by the model's chat_template) are",
+            "packed whole (completion and assistant tokens count only).",
             "Examples longer than the context are truncated by default (--overlong)."},
         footer = {"", "Examples:", "  ./decaf eval --model runs/tiny --data data.jsonl",
             "  ./decaf eval --model runs/tiny --data data.txt --seq-len 32",
@@ -70,6 +76,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Pack several whole prompt-completion examples per row (default); --no-packing: one per row.")
     boolean packing = true;
 
+    @Option(names = "--template", paramLabel = "TEXT",
+            description = "Frame each prompt of prompt-completion data as data.template does: a string with {prompt}"
+                    + " once; use the recipe's to compare with training (default: ${DEFAULT-VALUE}).")
+    String template = PromptTemplate.PLACEHOLDER;
+
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
@@ -77,6 +88,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         checkEngine(engine);
         Overlong rule = overlongRule(overlong);
+        PromptTemplate promptTemplate = promptTemplate(template);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
@@ -99,14 +111,17 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 if (Evaluator.isTokenFile(data)) {
                     how = "input_ids, one sequence per line";
-                    r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, null, warn);
+                    r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, promptTemplate, null, null,
+                            warn);
                 } else {
                     checkSeqLen(model, loaded.config().maxPositions());
                     int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
                     how = "packed into blocks of " + (context + 1) + " tokens";
+                    ChatTemplate chat = holdsMessages(data) ? chatTemplate(model) : null;
                     try (TextTokenizer tok = loadTokenizer(model, loaded, spec.commandLine().getErr())) {
                         r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context, rule,
-                                packing, CacheLocation.system().choose(List.of(data)).orElse(null), warn);
+                                packing, promptTemplate, chat, CacheLocation.system().choose(List.of(data)).orElse(null),
+                                warn);
                     }
                 }
             } catch (dev.decaf.text.data.DataException e) {
@@ -136,6 +151,34 @@ final class EvalCommand implements Callable<Integer> {
                     + positions + " positions take blocks of at most " + most + " + 1 tokens (use --seq-len "
                     + most + " or less)");
         }
+    }
+
+    /** Parses {@code --template}; a bad one is bad input naming the option. */
+    static PromptTemplate promptTemplate(String value) {
+        try {
+            return PromptTemplate.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--template: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the data file holds chat {@code messages} (by its first line; a file that says nothing is left to the evaluator). */
+    private static boolean holdsMessages(Path data) throws IOException {
+        try {
+            return DataFormat.AUTO.resolve(data, false) == DataFormat.MESSAGES;
+        } catch (DataException e) {
+            return false;
+        }
+    }
+
+    /** The model directory's chat template; its absence is bad input naming the tokenizer_config.json. */
+    private static ChatTemplate chatTemplate(Path model) throws IOException {
+        Path config = model.resolve("tokenizer_config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException(config + ": no such file, so there is no chat template to render"
+                    + " 'messages' data with");
+        }
+        return ChatTemplate.fromTokenizerConfig(config);
     }
 
     /** Parses {@code --overlong}: truncate, drop or error. */

@@ -13,6 +13,8 @@ import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.JsonLines;
 import dev.decaf.text.data.LineProblem;
 import dev.decaf.text.data.LmDataset;
+import dev.decaf.text.template.ChatTemplate;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.data.Overlong;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -123,12 +125,38 @@ public final class Evaluator {
      */
     public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen)
             throws IOException {
-        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, Overlong.TRUNCATE, true, null, w -> {});
+        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, Overlong.TRUNCATE, true,
+                PromptTemplate.defaultTemplate(), null, null, w -> {});
     }
 
     /**
      * Evaluates a data file, choosing what becomes of overlong examples and whether
-     * prompt–completion examples are packed.
+     * prompt–completion examples are packed, with the default prompt template and no chat template
+     * (as the full form below with {@link PromptTemplate#defaultTemplate()} and null).
+     *
+     * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
+     * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
+     * @param tokenizerFile the {@code tokenizer.json} (or its directory); may be null for {@code
+     *     input_ids} files
+     * @param batchSize sequences per forward pass, ≥ 1
+     * @param seqLen the context for packed data; ≤ 0 for the longest
+     * @param overlong what becomes of an example longer than a row
+     * @param packing whether prompt–completion examples are packed several to a row
+     * @param cacheDir the token cache directory, or null for the default
+     * @param warnings receives what the user should know
+     * @return the loss
+     * @throws DataException when the file is missing, empty or malformed
+     * @throws IOException on a read error
+     */
+    public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen,
+            Overlong overlong, boolean packing, Path cacheDir, Consumer<String> warnings) throws IOException {
+        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, overlong, packing,
+                PromptTemplate.defaultTemplate(), null, cacheDir, warnings);
+    }
+
+    /**
+     * Evaluates a data file with every data option: overlong examples, packing, and the prompt
+     * and chat templates.
      *
      * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
      * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
@@ -138,7 +166,10 @@ public final class Evaluator {
      * @param seqLen the context for packed data (capped at {@code max_positions − 1}); ≤ 0 for the
      *     longest
      * @param overlong what becomes of an example longer than a row
-     * @param packing whether prompt–completion examples are packed several to a row
+     * @param packing whether prompt–completion and messages examples are packed several to a row
+     * @param template frames the prompts of prompt–completion data (see {@link
+     *     LmDataset.Builder#optTemplate}); the one training used gives the comparable loss
+     * @param chatTemplate renders messages data (the model's), or null when the data holds none
      * @param cacheDir the token cache directory, or null for {@code <file>.decaf-cache} next to it
      *     (see {@link dev.decaf.text.data.CacheLocation})
      * @param warnings receives what the user should know (the count of truncated or dropped
@@ -148,7 +179,8 @@ public final class Evaluator {
      * @throws IOException on a read error
      */
     public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen,
-            Overlong overlong, boolean packing, Path cacheDir, Consumer<String> warnings) throws IOException {
+            Overlong overlong, boolean packing, PromptTemplate template, ChatTemplate chatTemplate, Path cacheDir,
+            Consumer<String> warnings) throws IOException {
         checkBatchSize(batchSize);
         if (isTokenFile(file)) {
             int limit = model.config().maxPositions() + 1;
@@ -174,7 +206,9 @@ public final class Evaluator {
                 .setSeqLen(packedSeqLen(seqLen))
                 .optShuffle(false)
                 .optOverlong(overlong)
-                .optPacking(packing);
+                .optPacking(packing)
+                .optTemplate(template)
+                .optChatTemplate(chatTemplate);
         if (cacheDir != null) {
             b.optCacheDir(cacheDir);
         }

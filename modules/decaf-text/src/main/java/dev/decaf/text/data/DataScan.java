@@ -1,6 +1,8 @@
 package dev.decaf.text.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.decaf.text.template.ChatTemplate;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -26,7 +28,9 @@ import java.util.Objects;
  * fit one block; text documents are packed across blocks) are {@link Severity#INFO} when the
  * overlong policy truncates or drops them and line problems when it is {@code error}. Without a
  * tokenizer (a model that trains its own at the start of a run) only the structure is checked and
- * token counts are -1.
+ * token counts are -1; so too for {@link DataFormat#MESSAGES} data without a chat template (the
+ * caller reports why there is none). With one, each conversation is rendered as {@link LmDataset}
+ * renders it, so a conversation the template refuses is a line problem here too.
  *
  * <pre>{@code
  * DataScan.Result r = DataScan.builder().setFile(Path.of("sft.jsonl")).setSeqLen(512)
@@ -103,7 +107,7 @@ public final class DataScan {
      * @param format the resolved format, or null when it could not be told
      * @param plainText whether the file is read as plain text
      * @param lines lines in the file
-     * @param examples examples (documents, prompt–completion pairs or samples) that would be used;
+     * @param examples examples (documents, prompt–completion pairs, conversations or samples) that would be used;
      *     1 for a plain text file with data
      * @param tokens tokens of those examples, one end-of-text per packed example included; -1
      *     without a tokenizer
@@ -111,9 +115,10 @@ public final class DataScan {
      * @param longestLine its line (0 for plain text, which is one document)
      * @param overlong examples longer than {@code seqLen + 1} tokens
      * @param overlongLines the first {@value #MAX_EXAMPLES} of their lines
-     * @param samples training samples the file gives before any hold-out: packed blocks of {@code
-     *     seqLen + 1} tokens, or pre-tokenised lines, after the overlong policy; -1 without a
-     *     tokenizer
+     * @param samples training samples the file gives before any hold-out, after the overlong
+     *     policy: blocks of {@code seqLen + 1} tokens (text), rows of whole examples (prompt–completion
+     *     and messages, packed as {@link PackPlan} packs them or one to a row), or pre-tokenised
+     *     lines; -1 when not measured
      * @param issues the problems kept, at most {@value #MAX_EXAMPLES} per kind, in file order
      * @param counts every problem counted, per kind ({@link Kind#OVERLONG}: every overlong
      *     example, also when one note reports them all)
@@ -150,6 +155,9 @@ public final class DataScan {
     private final boolean skipBadLines;
     private final String overlong;
     private final int maxLineBytes;
+    private final PromptTemplate template;
+    private final ChatTemplate chatTemplate;
+    private final boolean packing;
 
     // the state of the scan (a DataScan runs once)
     private boolean scanned;
@@ -159,6 +167,9 @@ public final class DataScan {
     private long tokens;
     private long keptTokens;
     private long keptSamples;
+    /** Rows of whole supervised examples, laid out as {@link PackPlan#greedy} does, and the positions used in the last. */
+    private long rows;
+    private long rowPositions;
     private long longest = -1;
     private long longestLine;
     private long overlongCount;
@@ -175,6 +186,9 @@ public final class DataScan {
         this.skipBadLines = b.skipBadLines;
         this.overlong = b.overlong;
         this.maxLineBytes = b.maxLineBytes;
+        this.template = b.template;
+        this.chatTemplate = b.chatTemplate;
+        this.packing = b.packing;
     }
 
     /** Starts a scan. */
@@ -242,6 +256,7 @@ public final class DataScan {
             case TEXT:
                 return new FormatDetection.Layout(DataFormat.TEXT, !json);
             case PROMPT_COMPLETION:
+            case MESSAGES:
             case TOKENS:
                 return new FormatDetection.Layout(requested, false);
             default:
@@ -376,12 +391,23 @@ public final class DataScan {
                 return new Example(line, tokenizer == null ? -1 : tokenizer.encode(text).length + 1L);
             }
             case PROMPT_COMPLETION -> {
-                String prompt = JsonLines.string(object, "prompt");
-                String completion = JsonLines.string(object, "completion");
                 if (tokenizer == null) {
+                    JsonLines.string(object, "prompt");
+                    JsonLines.string(object, "completion");
                     return new Example(line, -1);
                 }
-                return new Example(line, tokenizer.encode(prompt).length + (long) tokenizer.encode(completion).length + 1);
+                return new Example(line, SupervisedExample.promptCompletion(object, template, tokenizer).length());
+            }
+            case MESSAGES -> {
+                if (chatTemplate == null) {
+                    SupervisedExample.messages(object);
+                    return new Example(line, -1);
+                }
+                if (tokenizer == null) {
+                    SupervisedExample.conversation(object, chatTemplate);
+                    return new Example(line, -1);
+                }
+                return new Example(line, SupervisedExample.messages(object, chatTemplate, tokenizer).length());
             }
             case TOKENS -> {
                 int[] ids = JsonLines.ids(object, "input_ids", tokenizer == null ? Integer.MAX_VALUE : tokenizer.vocabSize());
@@ -421,6 +447,12 @@ public final class DataScan {
         keptTokens += kept;
         if (kept > 0) {
             keptSamples++;
+            long positions = kept - 1;
+            if (!packing || rows == 0 || rowPositions + positions > seqLen) {
+                rows++;
+                rowPositions = 0;
+            }
+            rowPositions += positions;
         }
     }
 
@@ -431,11 +463,20 @@ public final class DataScan {
         }
     }
 
+    /** Whether examples are measured in tokens: token ids are; text needs a tokenizer, messages a chat template too. */
+    private boolean measuring() {
+        return format == DataFormat.TOKENS
+                || tokenizer != null && (format != DataFormat.MESSAGES || chatTemplate != null);
+    }
+
     private long measuredSamples() {
-        if (tokenizer == null && format != DataFormat.TOKENS) {
+        if (!measuring()) {
             return -1;
         }
-        return format == DataFormat.TOKENS ? keptSamples : keptTokens / (seqLen + 1L);
+        if (format == DataFormat.TOKENS) {
+            return keptSamples;
+        }
+        return format != null && format.supervised() ? rows : keptTokens / (seqLen + 1L);
     }
 
     /** A line LineReader refused: too long (a bad line) or not UTF-8 (which stops LmDataset whatever the options). */
@@ -465,7 +506,7 @@ public final class DataScan {
     }
 
     private Result result(boolean plainText, long lines) {
-        boolean measured = tokenizer != null || format == DataFormat.TOKENS;
+        boolean measured = measuring();
         return new Result(file, format, plainText, lines, examples, measured ? tokens : -1, measured ? Math.max(longest, 0) : -1,
                 measured && !plainText ? longestLine : 0, overlongCount, overlongLines, measured ? measuredSamples() : -1,
                 issues, counts);
@@ -489,8 +530,49 @@ public final class DataScan {
         private boolean skipBadLines;
         private String overlong = OVERLONG_POLICIES.get(0);
         private int maxLineBytes = LineReader.DEFAULT_MAX_LINE_BYTES;
+        private PromptTemplate template = PromptTemplate.defaultTemplate();
+        private ChatTemplate chatTemplate;
+        private boolean packing = true;
 
         private Builder() {}
+
+        /**
+         * Sets whether supervised examples would be packed several whole examples to a row
+         * (default true), as {@link LmDataset.Builder#optPacking}; it decides {@link
+         * Result#samples()}.
+         *
+         * @param packing whether to pack
+         * @return this builder
+         */
+        public Builder optPacking(boolean packing) {
+            this.packing = packing;
+            return this;
+        }
+
+        /**
+         * Sets how prompt–completion prompts are framed, as {@link LmDataset.Builder#optTemplate}
+         * (default: the prompt as it is).
+         *
+         * @param template the template
+         * @return this builder
+         */
+        public Builder optTemplate(PromptTemplate template) {
+            this.template = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Sets the chat template that renders messages data, as {@link
+         * LmDataset.Builder#optChatTemplate} (default none: messages lines are checked for
+         * structure only, and not measured).
+         *
+         * @param chatTemplate the template, or null
+         * @return this builder
+         */
+        public Builder optChatTemplate(ChatTemplate chatTemplate) {
+            this.chatTemplate = chatTemplate;
+            return this;
+        }
 
         /**
          * Sets the data file.

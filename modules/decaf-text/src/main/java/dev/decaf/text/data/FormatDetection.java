@@ -1,6 +1,7 @@
 package dev.decaf.text.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.decaf.text.template.Conversation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ final class FormatDetection {
             case TEXT:
                 return new Layout(DataFormat.TEXT, !json);
             case PROMPT_COMPLETION:
+            case MESSAGES:
             case TOKENS:
                 return new Layout(requested, false);
             default:
@@ -110,12 +112,15 @@ final class FormatDetection {
         if (object.has("prompt") || object.has("completion")) {
             return DataFormat.PROMPT_COMPLETION;
         }
+        if (object.has(Conversation.FIELD)) {
+            return DataFormat.MESSAGES;
+        }
         if (object.has("text")) {
             return DataFormat.TEXT;
         }
         List<String> keys = new ArrayList<>();
         object.fieldNames().forEachRemaining(k -> keys.add("'" + k + "'"));
         throw new LineProblem("cannot detect the format: expected field 'text', 'prompt' and 'completion',"
-                + " or 'input_ids', found " + (keys.isEmpty() ? "no fields" : String.join(", ", keys)));
+                + " 'messages' or 'input_ids', found " + (keys.isEmpty() ? "no fields" : String.join(", ", keys)));
     }
 }

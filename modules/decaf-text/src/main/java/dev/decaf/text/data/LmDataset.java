@@ -1,5 +1,7 @@
 package dev.decaf.text.data;
 
+import dev.decaf.text.template.ChatTemplate;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * b(L)+seqLen)} and labels {@code stream[b(L)+1 … b(L)+seqLen]} with {@code L = seqLen + 1}. The
  * tail shorter than a block is dropped and counted. Attention runs across the documents of a block.
  *
- * <p><b>Prompt–completion</b> examples (prompt, completion, end-of-text; the loss on the completion
- * and its end-of-text only: the mask of a label position is the mask of the label token) are never
- * split. An example of more than {@code seqLen + 1} tokens is first truncated, dropped or refused as
+ * <p><b>Prompt–completion</b> examples (the prompt framed by the {@link Builder#optTemplate
+ * template}, the completion, end-of-text; the loss on the completion and its end-of-text only: the
+ * mask of a label position is the mask of the label token) and <b>messages</b> examples (a
+ * conversation rendered by the {@link Builder#optChatTemplate chat template}, the loss on its
+ * assistant turns) are never split; what follows holds for both, a conversation's tokens before
+ * its first assistant turn counting as its prompt. An example of more than {@code seqLen + 1} tokens is first truncated, dropped or refused as
  * {@link Builder#optOverlong} says (see {@link Overlong}: by default the completion loses its end,
  * and with it the end-of-text). With packing ({@link Builder#optPacking}, the default) whole
  * examples are laid into rows greedily in file order ({@link PackPlan}: a row takes examples while
@@ -36,9 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Caching</b>: a file is tokenised once, streaming, into {@code <file>.decaf-cache/} (or
  * {@link Builder#optCacheDir}), keyed by the SHA-256 of the data bytes, the tokenizer's
- * fingerprint, the format and the cache version (see {@link Builder#optTokenizerFile}). Later
- * builds read the stream back through a memory mapping without calling the tokenizer; a changed
- * file or tokenizer gives a new key, and a damaged entry is rebuilt with a warning.
+ * fingerprint, the format, the templates and the cache version (see {@link Builder#optTokenizerFile}
+ * and {@link TokenCache}). Later builds read the stream back through a memory mapping without
+ * calling the tokenizer; a changed file, tokenizer or template gives a new key, and a damaged entry is rebuilt with a warning.
  *
  * <pre>{@code
  * try (TextTokenizer tok = TextTokenizer.load(modelDir)) {
@@ -150,6 +155,8 @@ public final class LmDataset {
         private boolean skipBadLines;
         private Overlong overlong = Overlong.TRUNCATE;
         private boolean packing = true;
+        private PromptTemplate template = PromptTemplate.defaultTemplate();
+        private ChatTemplate chatTemplate;
         private Path cacheDir;
         private boolean padToLongest;
         private int segmentBytes = MappedFile.DEFAULT_SEGMENT_BYTES;
@@ -312,7 +319,7 @@ public final class LmDataset {
         }
 
         /**
-         * Sets whether prompt–completion examples are packed several whole examples to a row
+         * Sets whether prompt–completion and messages examples are packed several whole examples to a row
          * (default true) or laid one to a row. Text is always packed as a stream, pre-tokenised
          * lines never.
          *
@@ -321,6 +328,33 @@ public final class LmDataset {
          */
         public Builder optPacking(boolean packing) {
             this.packing = packing;
+            return this;
+        }
+
+        /**
+         * Sets how a prompt–completion example's prompt is framed (default {@link
+         * PromptTemplate#defaultTemplate()}: the prompt as it is, the completion right after it).
+         * The framed prompt and the completion are tokenised separately, so the loss mask starts
+         * exactly at the completion.
+         *
+         * @param template the template
+         * @return this builder
+         */
+        public Builder optTemplate(PromptTemplate template) {
+            this.template = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Sets the chat template that renders {@link DataFormat#MESSAGES} data (the model's, see
+         * {@link ChatTemplate#fromTokenizerConfig}); messages data without one is an error. Other
+         * formats ignore it.
+         *
+         * @param chatTemplate the template, or null for none
+         * @return this builder
+         */
+        public Builder optChatTemplate(ChatTemplate chatTemplate) {
+            this.chatTemplate = chatTemplate;
             return this;
         }
 
@@ -405,11 +439,11 @@ public final class LmDataset {
                 validationIdx = validationSource == null ? new int[0]
                         : identity((int) validationSource.exampleCount());
             }
-            boolean pack = packing && trainSource.format() == DataFormat.PROMPT_COMPLETION;
+            boolean pack = packing && trainSource.format().supervised();
             DataSplit train = new DataSplit("train", trainSource, trainIdx, pack, shuffle, seed, seqLen, padId,
                     padToLongest);
             TokenSource vs = validationSource != null ? validationSource : trainSource;
-            boolean packValidation = packing && vs.format() == DataFormat.PROMPT_COMPLETION;
+            boolean packValidation = packing && vs.format().supervised();
             DataSplit validation = validationIdx.length == 0 ? DataSplit.empty("validation", seqLen, padId)
                     : new DataSplit("validation", vs, validationIdx, packValidation, false, seed, seqLen, padId,
                             padToLongest);
@@ -438,8 +472,12 @@ public final class LmDataset {
                 throw new DataException(file, "the tokenizer has no end-of-text token, which "
                         + layout.format() + " data needs after each document");
             }
+            if (layout.format() == DataFormat.MESSAGES && chatTemplate == null) {
+                throw new DataException(file, "holds chat data ('messages'), which needs the model's chat template,"
+                        + " and none was given");
+            }
             SourceSpec spec = new SourceSpec(file, layout, tokenizer, fingerprint, seqLen, skipBadLines, overlong,
-                    cacheDir, segmentBytes);
+                    template, layout.format() == DataFormat.MESSAGES ? chatTemplate : null, cacheDir, segmentBytes);
             TokenSource source = TokenSource.open(spec, warnings);
             long overlongCount = source.truncated() + source.dropped();
             if (overlongCount > 0) {

@@ -1,5 +1,7 @@
 package dev.decaf.text.data;
 
+import dev.decaf.text.template.ChatTemplate;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
@@ -14,6 +16,8 @@ import java.nio.file.Path;
  * @param seqLen the context length; a sample has at most {@code seqLen + 1} tokens
  * @param skipBadLines whether bad lines are skipped and counted rather than fatal
  * @param overlong what becomes of an example longer than {@code seqLen + 1} tokens
+ * @param template frames the prompt of prompt–completion examples (never null)
+ * @param chatTemplate renders the conversations of messages data (null for other formats)
  * @param cacheDir the cache directory, or null for {@code <file>.decaf-cache} next to the data
  * @param segmentBytes the size of one memory mapping
  */
@@ -25,6 +29,8 @@ record SourceSpec(
         int seqLen,
         boolean skipBadLines,
         Overlong overlong,
+        PromptTemplate template,
+        ChatTemplate chatTemplate,
         Path cacheDir,
         int segmentBytes) {
 

@@ -3,6 +3,7 @@ package dev.decaf.text.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.decaf.text.template.PromptTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,15 +22,17 @@ import java.util.List;
  * The on-disk cache of a tokenised data file. An entry is named by its key, the SHA-256 of
  * everything that decides the stream: the cache version, the format, the tokenizer's fingerprint,
  * vocabulary size and end-of-text id, the skip option, the context length and the overlong rule
- * when they decide which tokens are kept (prompt–completion and pre-tokenised data), and the data
- * file's bytes. Changing
+ * when they decide which tokens are kept (prompt–completion, messages and pre-tokenised data), the
+ * prompt template of prompt–completion data when it is not the default (so entries made before
+ * templates existed stay valid: the default renders the same tokens), the chat template and its
+ * {@code bos_token}/{@code eos_token} of messages data, and the data file's bytes. Changing
  * any of them gives a new key, so a stale entry is never read. An entry has:
  *
  * <ul>
  *   <li>{@code KEY.tokens}: the token stream, int32 little-endian;
- *   <li>{@code KEY.mask}: prompt–completion only, one byte per token, 1 where the token counts in
+ *   <li>{@code KEY.mask}: prompt–completion and messages only, one byte per token, 1 where the token counts in
  *       the loss;
- *   <li>{@code KEY.offsets}: prompt–completion and pre-tokenised only, int64 little-endian,
+ *   <li>{@code KEY.offsets}: prompt–completion, messages and pre-tokenised only, int64 little-endian,
  *       example {@code i} spans tokens {@code [offsets[i], offsets[i+1])};
  *   <li>{@code KEY.json}: the counts, and each file's length and CRC-32C, written last.
  * </ul>
@@ -108,9 +111,29 @@ final class TokenCache {
             s.append("seqLen=").append(spec.seqLen()).append('\n');
             s.append("overlong=").append(spec.overlong()).append('\n');
         }
+        if (spec.format() == DataFormat.PROMPT_COMPLETION
+                && !spec.template().template().equals(PromptTemplate.defaultTemplate().template())) {
+            text(s, "template", spec.template().template());
+        }
+        if (spec.format() == DataFormat.MESSAGES) {
+            text(s, "chatTemplate", spec.chatTemplate().template());
+            text(s, "bosToken", spec.chatTemplate().bosToken());
+            text(s, "eosToken", spec.chatTemplate().eosToken());
+        }
         md.update(s.toString().getBytes(StandardCharsets.UTF_8));
         md.update(dataSha256);
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Appends {@code name=LENGTH:text} (or {@code name=null}): the length keeps any text unambiguous. */
+    private static void text(StringBuilder s, String name, String text) {
+        s.append(name).append('=');
+        if (text == null) {
+            s.append("null");
+        } else {
+            s.append(text.length()).append(':').append(text);
+        }
+        s.append('\n');
     }
 
     /**

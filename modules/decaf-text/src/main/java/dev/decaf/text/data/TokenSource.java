@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * One data file as a memory-mapped token stream, tokenised once and cached (see {@link
  * TokenCache}), and the examples it holds: for text, consecutive blocks of {@code seqLen + 1}
  * tokens cut from the stream (a shorter tail is dropped), each block an example of its own; for
- * prompt–completion and pre-tokenised data, one example per kept line, at most {@code seqLen + 1}
+ * prompt–completion, messages and pre-tokenised data, one example per kept line, at most {@code seqLen + 1}
  * tokens, as the offsets file delimits it.
  */
 final class TokenSource {
@@ -87,7 +87,7 @@ final class TokenSource {
 
     private static TokenSource load(SourceSpec spec, Path dir, String key, Path metaFile) throws IOException {
         TokenCache.Meta meta = TokenCache.readMeta(metaFile, key, spec.format());
-        boolean pc = spec.format() == DataFormat.PROMPT_COMPLETION;
+        boolean pc = spec.format().supervised();
         boolean delimited = hasOffsets(spec.format());
         MappedFile tokens = verify(spec, dir.resolve(key + TokenCache.TOKENS), meta.tokensFile(),
                 meta.tokens() * Integer.BYTES);
@@ -130,7 +130,7 @@ final class TokenSource {
             throw new DataException(spec.file(), "cannot create the token cache directory " + dir + " ("
                     + e.getMessage() + "); choose another with optCacheDir", e);
         }
-        boolean pc = spec.format() == DataFormat.PROMPT_COMPLETION;
+        boolean pc = spec.format().supervised();
         boolean delimited = hasOffsets(spec.format());
         String tmp = ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         Path tokensFile = dir.resolve(key + TokenCache.TOKENS);

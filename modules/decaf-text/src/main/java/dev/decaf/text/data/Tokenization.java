@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *       {@code \n}; a last line without terminator gets none), then one end-of-text: the file is one
  *       document;
  *   <li>{@code {"text"}} lines: each the tokens of its text, then end-of-text;
- *   <li>{@code {"prompt", "completion"}} lines: prompt tokens (mask 0), completion tokens and the
- *       end-of-text (mask 1), with the example's start recorded in the offsets file; an example
- *       needs at least 2 tokens;
+ *   <li>{@code {"prompt", "completion"}} lines: the tokens of the prompt framed by the prompt
+ *       template (mask 0), then the completion's tokens and the end-of-text (mask 1), with the
+ *       example's start recorded in the offsets file; an example needs at least 2 tokens;
+ *   <li>{@code {"messages"}} lines: the conversation rendered by the chat template into segments
+ *       (see {@link SupervisedExample}), each tokenised on its own, mask 1 on the assistant turns'
+ *       tokens; text after the last assistant turn is left out, no end-of-text is added;
  *   <li>{@code {"input_ids"}} lines: the ids as given (at least 2, each in {@code [0, vocabSize)}),
  *       with their start recorded in the offsets file.
  * </ul>
@@ -142,6 +146,7 @@ final class Tokenization {
                 boolean kept = switch (spec.format()) {
                     case TEXT -> text(object);
                     case PROMPT_COMPLETION -> promptCompletion(object);
+                    case MESSAGES -> messages(object);
                     case TOKENS -> inputIds(object);
                     default -> throw new IllegalStateException("unresolved format " + spec.format());
                 };
@@ -181,54 +186,44 @@ final class Tokenization {
         return true;
     }
 
-    /** Writes an example as {@link Overlong} says; returns whether it was kept. */
+    /** Writes a prompt–completion example as {@link Overlong} says; returns whether it was kept. */
     private boolean promptCompletion(JsonNode object) throws IOException, LineProblem {
-        String prompt = JsonLines.string(object, "prompt");
-        String completion = JsonLines.string(object, "completion");
-        int[] p = tokenizer.encode(prompt);
-        int[] c = tokenizer.encode(completion);
-        int limit = spec.blockLength();
-        long total = (long) p.length + c.length + 1;
-        if (total < 2) {
-            throw new LineProblem("example has 1 token (an empty prompt and completion, then end-of-text);"
-                    + " it needs at least 2 (an input and its label)");
-        }
-        int keepPrompt = p.length;
-        int keepAnswer = c.length + 1; // completion tokens, then end-of-text
-        if (total > limit) {
+        SupervisedExample e = SupervisedExample.promptCompletion(object, spec.template(), tokenizer);
+        return supervised(e, () -> "example is " + e.length() + " tokens (prompt " + e.promptLength()
+                + " + completion " + (e.length() - e.promptLength() - 1) + " + end-of-text), more than seq_len + 1 = "
+                + spec.blockLength() + " (overlong is error)");
+    }
+
+    /** Writes a conversation as {@link Overlong} says; returns whether it was kept. */
+    private boolean messages(JsonNode object) throws IOException, LineProblem {
+        SupervisedExample e = SupervisedExample.messages(object, spec.chatTemplate(), tokenizer);
+        return supervised(e, () -> "conversation is " + e.length() + " tokens (" + e.promptLength()
+                + " before the first assistant turn), more than seq_len + 1 = " + spec.blockLength()
+                + " (overlong is error)");
+    }
+
+    /** Writes a supervised example, truncated, dropped or refused when it is longer than a row. */
+    private boolean supervised(SupervisedExample e, Supplier<String> tooLong)
+            throws IOException, LineProblem {
+        SupervisedExample kept = e;
+        if (e.length() > spec.blockLength()) {
             switch (spec.overlong()) {
-                case ERROR -> throw new LineProblem("example is " + total + " tokens (prompt " + p.length
-                        + " + completion " + c.length + " + end-of-text), more than seq_len + 1 = " + limit
-                        + " (overlong is error)");
+                case ERROR -> throw new LineProblem(tooLong.get());
                 case DROP -> {
                     return false;
                 }
                 case TRUNCATE -> {
-                    if (p.length < limit) {
-                        keepAnswer = limit - p.length;
-                    } else {
-                        keepAnswer = Math.min(c.length + 1, limit / 2);
-                        keepPrompt = limit - keepAnswer;
-                    }
+                    kept = e.truncate(spec.blockLength());
                     truncated++;
                 }
                 default -> throw new IllegalStateException("unknown overlong " + spec.overlong());
             }
         }
-        for (int i = p.length - keepPrompt; i < p.length; i++) {
-            tokens.putInt(p[i]);
-            mask.putByte((byte) 0);
+        tokens.putInts(kept.ids());
+        for (byte b : kept.mask()) {
+            mask.putByte(b);
         }
-        int keepCompletion = Math.min(c.length, keepAnswer);
-        for (int i = 0; i < keepCompletion; i++) {
-            tokens.putInt(c[i]);
-            mask.putByte((byte) 1);
-        }
-        if (keepAnswer > c.length) {
-            tokens.putInt(tokenizer.eosId());
-            mask.putByte((byte) 1);
-        }
-        tokenCount += keepPrompt + keepAnswer;
+        tokenCount += kept.length();
         offsets.putLong(tokenCount);
         return true;
     }

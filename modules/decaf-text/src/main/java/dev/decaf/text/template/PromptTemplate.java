@@ -143,6 +143,17 @@ public final class PromptTemplate {
         return List.of(new Segment(format(prompt), false), new Segment(completion, true));
     }
 
+    /** Templates are equal when their texts are (a recipe compares by value). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PromptTemplate t && t.template.equals(template);
+    }
+
+    @Override
+    public int hashCode() {
+        return template.hashCode();
+    }
+
     @Override
     public String toString() {
         return quote(template);

@@ -141,7 +141,7 @@ class DataErrorsTest {
     void undetectableFormats() throws IOException {
         Path f = write(dir.resolve("x.jsonl"), "{\"foo\": 1, \"bar\": 2}\n");
         assertError(f + ":1: cannot detect the format: expected field 'text', 'prompt' and 'completion',"
-                + " or 'input_ids', found 'foo', 'bar'", builder(f, 4));
+                + " 'messages' or 'input_ids', found 'foo', 'bar'", builder(f, 4));
         Path csv = write(dir.resolve("x.csv"), "a,b\n");
         assertError(csv + ": cannot tell the format from the file name (expected .txt, .jsonl or .json);"
                 + " a recipe can set data.format", builder(csv, 4));

@@ -44,7 +44,7 @@ class DataScanTest {
         assertEquals(7, r.longest());
         assertEquals(3, r.longestLine());
         assertEquals(2, r.overlong()); // 7 and 5 > seqLen + 1 = 4; truncated to 4 by default
-        assertEquals((4 + 4 + 4) / 4, r.samples());
+        assertEquals(3, r.samples()); // 4 tokens each after truncation: 3 positions, one example per row
 
         DataScan.Result wide = scan(f, 8).build().scan(); // nothing overlong: LmDataset reads exactly this
         LmDataset data = LmDataset.builder().setDataFile(f).setTokenizer(new CharTokenizer()).optTokenizerFingerprint("fp")
@@ -134,9 +134,10 @@ class DataScanTest {
                 + " line 8); truncated (data.overlong: truncate); lines 3, 4, 5, 6, 7, … (6 in all)"), lines(t));
         assertEquals(6, t.overlong());
         assertEquals(6, t.count(DataScan.Kind.OVERLONG));
-        assertEquals((3 + 4 + 6 * 4) / 4, t.samples());
+        // rows of whole examples (PackPlan): positions 2, 3, then 3 each after truncation; no two fit 3 positions
+        assertEquals(8, t.samples());
         DataScan.Result d = scan(f, 3).optOverlong("DROP").build().scan();
-        assertEquals((3 + 4) / 4, d.samples());
+        assertEquals(2, d.samples()); // the 3- and 4-token examples, a row each
         assertTrue(lines(d).get(0).contains("dropped (data.overlong: drop)"), lines(d).toString());
         DataScan.Result e = scan(f, 3).optOverlong("error").build().scan();
         assertEquals(6, e.count(DataScan.Kind.OVERLONG));

@@ -124,15 +124,21 @@ final class FinetuneSetup {
         }
     }
 
-    private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen) {
+    private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen)
+            throws IOException {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
+                .optTemplate(recipe.data().template())
                 .optSkipBadLines(recipe.data().skipBadLines())
                 .optOverlong(recipe.data().overlong())
                 .optPacking(recipe.data().packing());
         CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
                 .ifPresent(db::optCacheDir);
+        if (TokenizerFiles.holdsMessages(files.train(), recipe.data())
+                || TokenizerFiles.holdsMessages(files.validation(), recipe.data())) {
+            db.optChatTemplate(TokenizerFiles.chatTemplate(tokenizerFile)); // read only for chat data
+        }
         if (files.validation() != null) {
             db.optValidationFile(files.validation());
         } else if (recipe.data().validationFraction() > 0) {

@@ -10,6 +10,7 @@ import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataScan;
 import dev.decaf.text.data.builtin.BuiltinData;
+import dev.decaf.text.template.ChatTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.recipe.Problem;
 import dev.decaf.train.recipe.Recipe;
@@ -33,6 +34,8 @@ import java.util.stream.Stream;
  * keys, types, values) and {@code missing-file}; {@code model} (the config cannot be read, or the
  * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions); {@code
  * tokenizer} (cannot be read) and {@code vocab} (more tokens than the model's {@code vocab_size});
+ * {@code chat-template} ({@code messages} data, and no chat template in the {@code
+ * tokenizer_config.json} beside the tokenizer);
  * {@code groups} (a group that matches no parameter, with the closest names; a parameter two groups
  * match), resolved on the parameters the model declares from its config, no weights loaded; per
  * data file the {@link DataScan.Kind kinds} of the scan ({@code empty-data}, {@code binary}, {@code
@@ -111,6 +114,11 @@ public final class RecipeValidation {
         private final ValidationReport.Builder report;
         private ModelConfig config;
         private DecoderModel model;
+        /** The tokenizer.json finetune would use, or null when there is none yet. */
+        private Path tokenizerFile;
+        /** The chat template, once loaded (or reported missing: then chatTemplateRead and null). */
+        private ChatTemplate chatTemplate;
+        private boolean chatTemplateRead;
 
         Checks(Recipe recipe, String recipeName, ValidationReport.Builder report) {
             this.recipe = recipe;
@@ -161,6 +169,7 @@ public final class RecipeValidation {
             if (file == null || !Files.exists(file)) {
                 return null;
             }
+            tokenizerFile = file;
             TextTokenizer tok;
             try {
                 tok = TextTokenizer.load(file);
@@ -310,6 +319,8 @@ public final class RecipeValidation {
             Recipe.Data d = recipe.data();
             DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(recipe.train().seqLen()).optTokenizer(tok)
                     .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(overlongPolicy(d))
+                    .optTemplate(d.template()).optPacking(d.packing())
+                    .optChatTemplate(TokenizerFiles.holdsMessages(file, d) ? chatTemplate() : null)
                     .build().scan();
             if (r.count(DataScan.Kind.MISSING_FILE) == 0) {
                 report.data(split, new ValidationReport.DataCheck(name, r));
@@ -333,6 +344,26 @@ public final class RecipeValidation {
                 }
             }
             return r;
+        }
+
+        /** The chat template finetune would render messages data with; null after reporting why there is none. */
+        private ChatTemplate chatTemplate() throws IOException {
+            if (chatTemplateRead) {
+                return chatTemplate;
+            }
+            chatTemplateRead = true;
+            if (tokenizerFile == null) {
+                report.error("chat-template", "the data holds chat 'messages', which need the chat_template of the"
+                        + " tokenizer_config.json beside the tokenizer, and there is no tokenizer to read it from",
+                        recipeName, 0);
+                return null;
+            }
+            try {
+                chatTemplate = TokenizerFiles.chatTemplate(tokenizerFile);
+            } catch (IllegalArgumentException e) {
+                report.error("chat-template", e.getMessage(), recipeName, 0);
+            }
+            return chatTemplate;
         }
 
         private static String builtinName(Recipe.Source source, Path file) {

@@ -2,7 +2,9 @@ package dev.decaf.train.finetune;
 
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.text.data.DataException;
+import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.JsonLines;
+import dev.decaf.text.template.ChatTemplate;
 import dev.decaf.text.tokenizer.BpeTrainer;
 import dev.decaf.train.recipe.Recipe;
 import java.io.IOException;
@@ -58,6 +60,51 @@ final class TokenizerFiles {
         BpeTrainer.Result r = trainFile.toString().endsWith(".txt") ? trainer.train(List.of(trainFile))
                 : trainer.trainOnTexts(texts(trainFile));
         return r.write(dir);
+    }
+
+    /**
+     * Loads the chat template that renders {@code messages} data: the {@code chat_template} of the
+     * {@code tokenizer_config.json} beside the tokenizer.json in use (in a model directory, the
+     * model's), or the {@code chat_template.jinja} beside it.
+     *
+     * @param tokenizerFile the tokenizer.json
+     * @return the template
+     * @throws IllegalArgumentException one line naming the file when it is missing or has no
+     *     usable chat template
+     * @throws IOException on a read error
+     */
+    static ChatTemplate chatTemplate(Path tokenizerFile) throws IOException {
+        Path config = tokenizerFile.resolveSibling("tokenizer_config.json");
+        try {
+            return ChatTemplate.fromTokenizerConfig(config);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            if (m.equals(config + ": no such file")) {
+                m = config + ": no such file, so there is no chat template to render 'messages' data with;"
+                        + " use prompt/completion data or a model directory with a chat_template";
+            }
+            throw new IllegalArgumentException(m, e);
+        }
+    }
+
+    /**
+     * Returns whether a data file is read as chat {@code messages} data under a recipe's {@code
+     * data.format} (detected from its first line for {@code auto}).
+     *
+     * @param file the data file, or null
+     * @param data the recipe's data section
+     * @return whether the chat template is needed for it
+     * @throws IOException on a read error (an unreadable format is left to the dataset to report)
+     */
+    static boolean holdsMessages(Path file, Recipe.Data data) throws IOException {
+        if (file == null) {
+            return false;
+        }
+        try {
+            return data.format().resolve(file, data.skipBadLines()) == DataFormat.MESSAGES;
+        } catch (DataException e) {
+            return false; // the dataset reports it, with the line
+        }
     }
 
     /** The text fields of a JSON-lines file, for training a tokenizer on it; a bad line is bad input. */

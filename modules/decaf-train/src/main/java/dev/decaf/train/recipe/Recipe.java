@@ -13,6 +13,7 @@ import dev.decaf.djl.optim.OptimizerRegistry;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.Overlong;
+import dev.decaf.text.template.PromptTemplate;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -345,7 +346,11 @@ public record Recipe(
             @Key(doc = "the validation data (null: hold validation_fraction of train out)") Source validation,
             @Key(doc = "the fraction of train held out when validation is null", def = "0.05", range = "[0, 0.5]")
                     double validationFraction,
-            @Key(doc = "the layout of the data files", def = "auto") DataFormat format,
+            @Key(doc = "the layout of the data files (messages: chat data, rendered by the model's chat_template)",
+                    def = "auto") DataFormat format,
+            @Key(doc = "frames each prompt of prompt-completion data: a string with {prompt} exactly once, the"
+                    + " completion following its end ({{ and }} for literal braces)", def = "'{prompt}'")
+                    PromptTemplate template,
             @Key(doc = "skip (and count) malformed lines instead of failing", def = "false") boolean skipBadLines,
             @Key(doc = "an example longer than seq_len + 1 tokens: truncate (the completion's end), drop, or error",
                     def = "truncate") Overlong overlong,
@@ -356,6 +361,7 @@ public record Recipe(
         public Data {
             Objects.requireNonNull(train, "train");
             Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(template, "template");
             Objects.requireNonNull(overlong, "overlong");
         }
     }

@@ -1,6 +1,7 @@
 package dev.decaf.train.recipe;
 
 import dev.decaf.core.decay.DecayRule;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.train.recipe.Recipe.Groups;
 import dev.decaf.train.recipe.Recipe.OptimizerName;
 import dev.decaf.train.recipe.Recipe.Source;
@@ -92,6 +93,9 @@ record ValueType(String name, String allowed, Reader reader, Writer writer, Sect
             return new ValueType("path", "", ValueType::readPath, ValueType::writeString);
         } else if (t == Source.class) {
             return new ValueType("path or builtin:NAME", "", ValueType::readSource, ValueType::writeString);
+        } else if (t == PromptTemplate.class) {
+            return new ValueType("string with {prompt}", "", ValueType::readTemplate,
+                    (v, level) -> writeString(((PromptTemplate) v).template(), level));
         } else if (t == OptimizerName.class) {
             return choice(OptimizerName.values(), OptimizerName::recipeName);
         } else if (t == Groups.class) {
@@ -230,6 +234,19 @@ record ValueType(String name, String allowed, Reader reader, Writer writer, Sect
         BigInteger v = t.startsWith("0x") ? new BigInteger(t.substring(2), 16)
                 : t.startsWith("0o") ? new BigInteger(t.substring(2), 8) : new BigInteger(t);
         return negative ? v.negate() : v;
+    }
+
+    /** A prompt template; what is wrong with it is the key's problem. */
+    private static Object readTemplate(YNode n, String path, RecipeParser p) {
+        String text = (String) STRING.read(n, path, p);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return PromptTemplate.parse(text);
+        } catch (IllegalArgumentException e) {
+            return p.problem(n, path, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- paths

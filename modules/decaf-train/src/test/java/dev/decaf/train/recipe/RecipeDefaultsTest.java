@@ -33,6 +33,7 @@ class RecipeDefaultsTest {
         assertNull(r.data().validation());
         assertEquals(0.05, r.data().validationFraction());
         assertEquals(DataFormat.AUTO, r.data().format());
+        assertEquals(dev.decaf.text.template.PromptTemplate.defaultTemplate(), r.data().template());
         assertFalse(r.data().skipBadLines());
         assertEquals(Overlong.TRUNCATE, r.data().overlong());
         assertTrue(r.data().packing());
@@ -89,6 +90,7 @@ class RecipeDefaultsTest {
                   validation: null
                   validation_fraction: 0.05
                   format: auto
+                  template: "{prompt}"
                   skip_bad_lines: false
                   overlong: truncate
                   packing: true

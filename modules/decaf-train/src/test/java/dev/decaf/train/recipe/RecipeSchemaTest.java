@@ -49,6 +49,7 @@ class RecipeSchemaTest {
         sample("data.validation", "data.validation=v.txt");
         sample("data.validation_fraction", "data.validation_fraction=0.2");
         sample("data.format", "data.format=tokens");
+        sample("data.template", "data.template=\"### Q\\n{prompt}\\n### A: {{x}}\\n\"");
         sample("data.skip_bad_lines", "data.skip_bad_lines=true");
         sample("data.overlong", "data.overlong=drop");
         sample("data.packing", "data.packing=false");

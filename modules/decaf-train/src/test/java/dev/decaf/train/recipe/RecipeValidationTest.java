@@ -17,7 +17,7 @@ class RecipeValidationTest {
                 () -> Recipe.parse(resource("many-problems.yaml"), "many-problems.yaml", List.of(), false));
         List<String> expected = List.of(
                 "many-problems.yaml:4: data.train: builtin: needs a name (builtin:NAME)",
-                "many-problems.yaml:5: data.format: 'jsonl' is not one of auto, text, prompt-completion, tokens",
+                "many-problems.yaml:5: data.format: 'jsonl' is not one of auto, text, prompt-completion, messages, tokens",
                 "many-problems.yaml:6: data.validation_fraction: must be in [0, 0.5], got 0.7",
                 "many-problems.yaml:8: optimizer.name: 'adamx' is not one of adamw, adamc, adam-l2, adams (did you mean 'adamw'?)",
                 "many-problems.yaml:9: optimizer.lr: expected a number, got 'fast'",
@@ -113,7 +113,7 @@ class RecipeValidationTest {
                         "r.yaml:5: optimizer: expected a section (a mapping with keys name, lr, betas, eps, weight_decay,"
                                 + " groups), got 'adamw'",
                         "r.yaml:6: data: expected a section (a mapping with keys train, validation, validation_fraction,"
-                                + " format, skip_bad_lines, overlong, packing), got a list",
+                                + " format, template, skip_bad_lines, overlong, packing), got a list",
                         "r.yaml:8: generate.max_tokens: expected an integer, got a list",
                         "r.yaml:9: generate.prompts[1]: expected a string, got a mapping",
                         "r.yaml:10: task: expected a string, got a mapping"),
