@@ -111,9 +111,10 @@ public final class DataScan {
      * @param longestLine its line (0 for plain text, which is one document)
      * @param overlong examples longer than {@code seqLen + 1} tokens
      * @param overlongLines the first {@value #MAX_EXAMPLES} of their lines
-     * @param samples training samples the file gives before any hold-out: packed blocks of {@code
-     *     seqLen + 1} tokens, or pre-tokenised lines, after the overlong policy; -1 without a
-     *     tokenizer
+     * @param samples training samples (batch rows) the file gives before any hold-out, after the
+     *     overlong policy: for text the blocks of {@code seqLen + 1} tokens, for prompt–completion
+     *     the rows whole examples are packed into ({@code PackPlan}'s greedy rule; one example a row
+     *     without packing), pre-tokenised lines one a row; -1 without a tokenizer
      * @param issues the problems kept, at most {@value #MAX_EXAMPLES} per kind, in file order
      * @param counts every problem counted, per kind ({@link Kind#OVERLONG}: every overlong
      *     example, also when one note reports them all)
@@ -149,6 +150,7 @@ public final class DataScan {
     private final int seqLen;
     private final boolean skipBadLines;
     private final String overlong;
+    private final boolean packing;
     private final int maxLineBytes;
 
     // the state of the scan (a DataScan runs once)
@@ -159,6 +161,8 @@ public final class DataScan {
     private long tokens;
     private long keptTokens;
     private long keptSamples;
+    private long packedRows; // PackPlan.greedy over the kept prompt-completion examples, streaming
+    private long rowPositions;
     private long longest = -1;
     private long longestLine;
     private long overlongCount;
@@ -174,6 +178,7 @@ public final class DataScan {
         this.seqLen = b.seqLen;
         this.skipBadLines = b.skipBadLines;
         this.overlong = b.overlong;
+        this.packing = b.packing;
         this.maxLineBytes = b.maxLineBytes;
     }
 
@@ -421,6 +426,11 @@ public final class DataScan {
         keptTokens += kept;
         if (kept > 0) {
             keptSamples++;
+            if (packedRows == 0 || rowPositions + kept - 1 > seqLen) {
+                packedRows++;
+                rowPositions = 0;
+            }
+            rowPositions += kept - 1;
         }
     }
 
@@ -435,7 +445,11 @@ public final class DataScan {
         if (tokenizer == null && format != DataFormat.TOKENS) {
             return -1;
         }
-        return format == DataFormat.TOKENS ? keptSamples : keptTokens / (seqLen + 1L);
+        return format == null ? 0 : switch (format) {
+            case TOKENS -> keptSamples;
+            case PROMPT_COMPLETION -> packing ? packedRows : keptSamples; // whole examples, packed or one a row
+            default -> keptTokens / (seqLen + 1L); // text: the stream cut into blocks
+        };
     }
 
     /** A line LineReader refused: too long (a bad line) or not UTF-8 (which stops LmDataset whatever the options). */
@@ -488,6 +502,7 @@ public final class DataScan {
         private int seqLen;
         private boolean skipBadLines;
         private String overlong = OVERLONG_POLICIES.get(0);
+        private boolean packing = true;
         private int maxLineBytes = LineReader.DEFAULT_MAX_LINE_BYTES;
 
         private Builder() {}
@@ -565,6 +580,18 @@ public final class DataScan {
                 throw new IllegalArgumentException("overlong must be one of " + OVERLONG_POLICIES + ", got '" + policy + "'");
             }
             this.overlong = p;
+            return this;
+        }
+
+        /**
+         * Sets whether prompt–completion examples are packed several whole ones to a row, as {@link
+         * LmDataset.Builder#optPacking} (default true); {@link Result#samples()} counts rows either way.
+         *
+         * @param packing whether to pack
+         * @return this builder
+         */
+        public Builder optPacking(boolean packing) {
+            this.packing = packing;
             return this;
         }
 
