@@ -99,10 +99,11 @@ class RecipesValidateCommandTest {
         assertEquals(List.of(), report.get("warnings"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> data = (Map<String, Map<String, Object>>) report.get("data");
-        // two examples of 4 + 2 + 1 tokens and three of 46: one block of seq_len + 1 = 129
+        // two examples of 4 + 2 + 1 tokens and three of 46, packed whole into rows of 128 positions:
+        // [6 + 6 + 45 + 45], [45]
         assertEquals(Map.of("malformed-json", 1L), data.get("train").get("problems"));
         assertEquals(14L + 3 * 46, data.get("train").get("tokens"));
-        assertEquals(1L, data.get("train").get("samples"));
+        assertEquals(2L, data.get("train").get("samples"));
         assertEquals(0L, data.get("validation").get("examples"));
     }
 
@@ -113,9 +114,9 @@ class RecipesValidateCommandTest {
         DecafCliTest.Run run = DecafCliTest.run("recipes", "validate", r.toString());
         assertEquals(0, run.code(), run.err());
         assertEquals("", run.err());
-        // 7 + 8 + 9 = 24 tokens; blocks of seq_len + 1 = 9: 2 samples (one held out by the fraction, one left)
+        // 7 + 8 + 9 = 24 tokens; whole examples of 6, 7 and 8 positions in rows of 8: 3 samples
         assertEquals(List.of("data.train: " + tmp.resolve("train.jsonl") + ": prompt-completion, 4 lines, 3 examples,"
-                + " 24 tokens, longest 9 tokens (line 4), 0 overlong, 2 samples", r + ": ok"), run.out().lines().toList());
+                + " 24 tokens, longest 9 tokens (line 4), 0 overlong, 3 samples", r + ": ok"), run.out().lines().toList());
 
         Map<String, Object> report = json(DecafCliTest.run("recipes", "validate", r.toString(), "--json"));
         assertEquals(true, report.get("ok"));
@@ -125,15 +126,20 @@ class RecipesValidateCommandTest {
         assertEquals(24L, train.get("tokens"));
         assertEquals(9L, train.get("longest"));
         assertEquals(4L, train.get("longest_line"));
-        assertEquals(2L, train.get("samples"));
+        assertEquals(3L, train.get("samples"));
         assertEquals("prompt-completion", train.get("format"));
 
-        // a fraction that holds out every sample: round(0.5 × 2) = 1 of 2 leaves one; 0.5 of 1 leaves none
-        jsonl("train.jsonl", pc("Q: a", " b"), pc("Q: cc", " d"));
+        // the fraction holds out whole examples, as LmDataset does: round(0.5 × 2) = 1 of 2 leaves one
+        // (the two, of 6 positions each, make 2 rows of 8); 0.5 of 1 leaves none
+        jsonl("train.jsonl", pc("Q: a", " b"), pc("Q: c", " d"));
+        DecafCliTest.Run one = DecafCliTest.run("recipes", "validate", r.toString(), "--set", "data.validation_fraction=0.5");
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().contains(", 0 overlong, 2 samples\n"), one.out());
+        jsonl("train.jsonl", pc("Q: a", " b"));
         DecafCliTest.Run none = DecafCliTest.run("recipes", "validate", r.toString(), "--set", "data.validation_fraction=0.5");
         assertEquals(2, none.code(), none.out());
         assertTrue(none.err().contains(tmp.resolve("train.jsonl") + ": data.validation_fraction 0.5 leaves no training"
-                + " samples (1 sample in all)"), none.err());
+                + " examples (1 example in all)"), none.err());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataScan;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.recipe.Problem;
@@ -16,7 +17,6 @@ import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>The checks and their {@link Finding#kind() kinds}: {@code schema} (the recipe itself: syntax,
  * keys, types, values) and {@code missing-file}; {@code model} (the config cannot be read, or the
- * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions); {@code
+ * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions, or, without
+ * it, a note with the length finetune would choose, see {@link SeqLenChoice}); {@code
  * tokenizer} (cannot be read) and {@code vocab} (more tokens than the model's {@code vocab_size});
  * {@code groups} (a group that matches no parameter, with the closest names; a parameter two groups
  * match), resolved on the parameters the model declares from its config, no weights loaded; per
@@ -82,28 +83,6 @@ public final class RecipeValidation {
         return report.build();
     }
 
-    /**
-     * Returns the recipe's {@code data.overlong} policy, read by name while {@link Recipe.Data} may
-     * not declare it yet; the default {@code truncate} otherwise. (Once it is declared, this is
-     * {@code recipe.data().overlong().name()}.)
-     *
-     * @param data the recipe's data section
-     * @return the policy's name
-     */
-    static String overlongPolicy(Recipe.Data data) {
-        for (RecordComponent c : Recipe.Data.class.getRecordComponents()) {
-            if (c.getName().equals("overlong")) {
-                try {
-                    Object v = c.getAccessor().invoke(data);
-                    return v == null ? DataScan.OVERLONG_POLICIES.get(0) : v.toString();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot read data.overlong", e);
-                }
-            }
-        }
-        return DataScan.OVERLONG_POLICIES.get(0);
-    }
-
     /** The checks of one loaded recipe. */
     private static final class Checks {
         private final Recipe recipe;
@@ -148,8 +127,8 @@ public final class RecipeValidation {
                 config = null;
                 return;
             }
-            int seqLen = recipe.train().seqLen();
-            if (seqLen > config.maxPositions()) {
+            Integer seqLen = recipe.train().seqLen();
+            if (seqLen != null && seqLen > config.maxPositions()) {
                 report.error("seq-len", "train.seq_len " + seqLen + " exceeds the model's " + config.maxPositions()
                         + " positions (" + p + ")", recipeName, 0);
             }
@@ -283,13 +262,15 @@ public final class RecipeValidation {
                 }
                 DataScan.Result tr = scan("train", train, trainName, tok);
                 DataScan.Result vr = validation == null ? null : scan("validation", validation, validationName, tok);
-                if (vr == null && d.validationFraction() > 0 && tr.samples() > 0) {
-                    long n = tr.samples();
+                seqLenChoice(tr, vr);
+                long n = heldOutOf(tr);
+                if (vr == null && d.validationFraction() > 0 && n > 0) {
                     long k = Math.max(1, Math.round(d.validationFraction() * n));
                     if (k >= n) {
+                        String unit = tr.format() == DataFormat.TEXT ? "sample" : "example";
                         report.error("validation-split", "data.validation_fraction " + d.validationFraction()
-                                + " leaves no training samples (" + n + (n == 1 ? " sample" : " samples") + " in all)",
-                                trainName, 0);
+                                + " leaves no training " + unit + "s (" + n + " " + unit + (n == 1 ? "" : "s")
+                                + " in all)", trainName, 0);
                     }
                 }
                 if (vr != null && tr.format() != null && vr.format() != null && tr.format() != vr.format()) {
@@ -306,11 +287,47 @@ public final class RecipeValidation {
             }
         }
 
+        /**
+         * What {@code data.validation_fraction} holds out of: text blocks, or whole examples (LmDataset
+         * holds out examples, which are then packed into rows).
+         */
+        private long heldOutOf(DataScan.Result train) {
+            if (train.format() == null || train.format() == DataFormat.TEXT) {
+                return Math.max(train.samples(), 0);
+            }
+            // examples the run keeps: dropped overlong ones are counted among the scan's examples
+            return train.examples() - (recipe.data().overlong() == Overlong.DROP ? train.overlong() : 0);
+        }
+
+        /** Without {@code train.seq_len}: the length finetune would choose, as a note. */
+        private void seqLenChoice(DataScan.Result train, DataScan.Result validation) {
+            if (recipe.train().seqLen() != null || config == null || train.format() == null) {
+                return;
+            }
+            if (train.format() != DataFormat.TEXT && !train.measured()) {
+                report.add(new Finding("seq-len", DataScan.Severity.INFO, "train.seq_len: chosen from the data at the"
+                        + " start of finetune, once the tokenizer is trained (at most the model's "
+                        + config.maxPositions() + " positions)", recipeName, 0));
+                return;
+            }
+            long longest = Math.max(train.longest(), validation == null ? 0 : validation.longest());
+            int p = config.maxPositions();
+            int chosen = SeqLenChoice.choose(train.format(), longest, p);
+            report.add(new Finding("seq-len", DataScan.Severity.INFO, "train." + SeqLenChoice.describe(chosen,
+                    train.format(), longest, p, recipe.data().overlong().name()), recipeName, 0));
+        }
+
+        /** The length a scan measures against: the recipe's, or the most finetune could choose. */
+        private int scanSeqLen() {
+            Integer s = recipe.train().seqLen();
+            return s != null ? s : config != null ? config.maxPositions() : Integer.MAX_VALUE - 1;
+        }
+
         private DataScan.Result scan(String split, Path file, String name, TextTokenizer tok) throws IOException {
             Recipe.Data d = recipe.data();
-            DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(recipe.train().seqLen()).optTokenizer(tok)
-                    .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(overlongPolicy(d))
-                    .build().scan();
+            DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(scanSeqLen()).optTokenizer(tok)
+                    .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong().name())
+                    .optPacking(d.packing()).build().scan();
             if (r.count(DataScan.Kind.MISSING_FILE) == 0) {
                 report.data(split, new ValidationReport.DataCheck(name, r));
             }

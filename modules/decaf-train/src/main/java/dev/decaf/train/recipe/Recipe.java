@@ -256,6 +256,16 @@ public record Recipe(
         }
     }
 
+    /**
+     * Returns this recipe with {@code train.seq_len} set: the resolved form of a run that chose it.
+     *
+     * @param positions the sequence length
+     * @return the recipe
+     */
+    public Recipe withSeqLen(int positions) {
+        return new Recipe(model, tokenizer, data, optimizer, schedule, train.withSeqLen(positions), task, generate, out);
+    }
+
     // ---------------------------------------------------------------- resolved form
 
     /**
@@ -658,8 +668,10 @@ public record Recipe(
                     Long epochs,
             @Key(doc = "sequences per micro-batch", def = "8", range = ">= 1", otherNames = "micro_batch_size")
                     int batchSize,
-            @Key(doc = "tokens per sequence", def = "128", range = ">= 2", otherNames = {"max_seq_len", "block_size"})
-                    int seqLen,
+            @Key(doc = "positions per sequence (null: the model's max_position_embeddings, capped by the longest"
+                    + " example + its end-of-text for prompt-completion and input_ids data; text uses"
+                    + " max_position_embeddings; finetune writes the choice into OUT/recipe.yaml)", range = ">= 2",
+                    otherNames = {"max_seq_len", "block_size"}) Integer seqLen,
             @Key(doc = "micro-batches per optimizer step", def = "1", range = ">= 1",
                     otherNames = "gradient_accumulation_steps") int gradAccum,
             @Key(doc = "the global gradient-norm clip (0: none)", def = "1.0", range = ">= 0",
@@ -692,6 +704,17 @@ public record Recipe(
         /** Returns whether the run length is given in steps (else in epochs). */
         public boolean bySteps() {
             return steps != null;
+        }
+
+        /**
+         * Returns this section with {@code seq_len} set (what a run chose for a recipe without one).
+         *
+         * @param positions the sequence length
+         * @return the section
+         */
+        public Train withSeqLen(int positions) {
+            return new Train(steps, epochs, batchSize, positions, gradAccum, clipNorm, seed, logEvery, evalEvery,
+                    evalBatches, checkpointEvery, keepCheckpoints, maxBadSteps, threads, keepBest, earlyStop);
         }
     }
 
