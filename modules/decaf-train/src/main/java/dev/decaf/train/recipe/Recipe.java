@@ -96,7 +96,8 @@ public record Recipe(
         @Key(doc = "the optimizer and its parameter groups") Optimizer optimizer,
         @Key(doc = "the learning-rate schedule") ScheduleSpec schedule,
         @Key(doc = "the training loop") Train train,
-        @Key(doc = "a built-in task metric reported before and after training (checked by the trainer)") String task,
+        @Key(doc = "a name for the exact match of greedy answers, reported before and after training on up to 100"
+                + " prompts of data.validation or of the examples held out of prompt-completion data") String task,
         @Key(doc = "sample generations printed at the end") Generate generate,
         @Key(doc = "the output directory (e.g. runs/NAME)", required = true, otherNames = "output_dir") Path out) {
 
