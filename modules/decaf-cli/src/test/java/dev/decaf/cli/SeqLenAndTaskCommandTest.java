@@ -68,6 +68,9 @@ class SeqLenAndTaskCommandTest {
         DecafCliTest.Run validate = DecafCliTest.run("recipes", "validate", r.toString());
         assertEquals(0, validate.code(), validate.err());
         assertTrue(validate.out().contains("note: " + r + ": train." + line + "\n"), validate.out());
+        // rows of 26 positions as finetune packs them: [6 6 6 6] [6 6 6 6] [6 6 8] [8] [26]
+        assertTrue(validate.out().contains(", 13 examples, 115 tokens, longest 27 tokens (line 13), 0 overlong,"
+                + " 5 samples\n"), validate.out());
 
         DecafCliTest.Run run = FinetuneCommandTest.runCapturing("finetune", r.toString(), "--json");
         assertEquals(0, run.code(), run.err());

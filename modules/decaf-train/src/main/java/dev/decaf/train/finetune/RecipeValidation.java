@@ -260,9 +260,20 @@ public final class RecipeValidation {
                         validationName = validation.toString();
                     }
                 }
-                DataScan.Result tr = scan("train", train, trainName, tok);
-                DataScan.Result vr = validation == null ? null : scan("validation", validation, validationName, tok);
-                seqLenChoice(tr, vr);
+                int seqLen = scanSeqLen();
+                DataScan.Result tr = measure(train, seqLen, tok);
+                DataScan.Result vr = validation == null ? null : measure(validation, seqLen, tok);
+                int chosen = seqLenChoice(tr, vr);
+                if (chosen > 0 && chosen < seqLen && tr.format() == DataFormat.PROMPT_COMPLETION) {
+                    // packed rows depend on the length: measure again at the one finetune would use (a
+                    // second tokenisation; input_ids lines are one a row whatever the length)
+                    tr = measure(train, chosen, tok);
+                    vr = validation == null ? null : measure(validation, chosen, tok);
+                }
+                scanned("train", train, trainName, tr);
+                if (vr != null) {
+                    scanned("validation", validation, validationName, vr);
+                }
                 long n = heldOutOf(tr);
                 if (vr == null && d.validationFraction() > 0 && n > 0) {
                     long k = Math.max(1, Math.round(d.validationFraction() * n));
@@ -299,22 +310,23 @@ public final class RecipeValidation {
             return train.examples() - (recipe.data().overlong() == Overlong.DROP ? train.overlong() : 0);
         }
 
-        /** Without {@code train.seq_len}: the length finetune would choose, as a note. */
-        private void seqLenChoice(DataScan.Result train, DataScan.Result validation) {
+        /** Without {@code train.seq_len}: the length finetune would choose, as a note; 0 when there is none. */
+        private int seqLenChoice(DataScan.Result train, DataScan.Result validation) {
             if (recipe.train().seqLen() != null || config == null || train.format() == null) {
-                return;
+                return 0;
             }
             if (train.format() != DataFormat.TEXT && !train.measured()) {
                 report.add(new Finding("seq-len", DataScan.Severity.INFO, "train.seq_len: chosen from the data at the"
                         + " start of finetune, once the tokenizer is trained (at most the model's "
                         + config.maxPositions() + " positions)", recipeName, 0));
-                return;
+                return 0;
             }
             long longest = Math.max(train.longest(), validation == null ? 0 : validation.longest());
             int p = config.maxPositions();
             int chosen = SeqLenChoice.choose(train.format(), longest, p);
             report.add(new Finding("seq-len", DataScan.Severity.INFO, "train." + SeqLenChoice.describe(chosen,
                     train.format(), longest, p, recipe.data().overlong().name()), recipeName, 0));
+            return chosen;
         }
 
         /** The length a scan measures against: the recipe's, or the most finetune could choose. */
@@ -323,11 +335,15 @@ public final class RecipeValidation {
             return s != null ? s : config != null ? config.maxPositions() : Integer.MAX_VALUE - 1;
         }
 
-        private DataScan.Result scan(String split, Path file, String name, TextTokenizer tok) throws IOException {
+        private DataScan.Result measure(Path file, int seqLen, TextTokenizer tok) throws IOException {
             Recipe.Data d = recipe.data();
-            DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(scanSeqLen()).optTokenizer(tok)
-                    .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong().name())
-                    .optPacking(d.packing()).build().scan();
+            return DataScan.builder().setFile(file).setSeqLen(seqLen).optTokenizer(tok).optFormat(d.format())
+                    .optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong().name()).optPacking(d.packing())
+                    .build().scan();
+        }
+
+        /** Reports a scan: its data line and its problems. */
+        private void scanned(String split, Path file, String name, DataScan.Result r) {
             if (r.count(DataScan.Kind.MISSING_FILE) == 0) {
                 report.data(split, new ValidationReport.DataCheck(name, r));
             }
@@ -349,7 +365,6 @@ public final class RecipeValidation {
                             DataScan.MAX_EXAMPLES), name, 0));
                 }
             }
-            return r;
         }
 
         private static String builtinName(Recipe.Source source, Path file) {
