@@ -99,8 +99,8 @@ class RecipesValidateCommandTest {
         assertEquals(List.of(), report.get("warnings"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> data = (Map<String, Map<String, Object>>) report.get("data");
-        // two examples of 4 + 2 + 1 tokens and three of 46, packed whole (positions 6, 6, 45, 45 | 45) into
-        // rows of seq_len = 128 positions: 2 rows, as LmDataset packs them
+        // two examples of 4 + 2 + 1 tokens and three of 46, packed whole into rows of 128 positions:
+        // [6 + 6 + 45 + 45], [45]
         assertEquals(Map.of("malformed-json", 1L), data.get("train").get("problems"));
         assertEquals(14L + 3 * 46, data.get("train").get("tokens"));
         assertEquals(2L, data.get("train").get("samples"));
@@ -114,7 +114,7 @@ class RecipesValidateCommandTest {
         DecafCliTest.Run run = DecafCliTest.run("recipes", "validate", r.toString());
         assertEquals(0, run.code(), run.err());
         assertEquals("", run.err());
-        // 7 + 8 + 9 = 24 tokens; whole examples of 6, 7 and 8 positions, no two in a row of seq_len = 8: 3 samples
+        // 7 + 8 + 9 = 24 tokens; whole examples of 6, 7 and 8 positions in rows of 8: 3 samples
         assertEquals(List.of("data.train: " + tmp.resolve("train.jsonl") + ": prompt-completion, 4 lines, 3 examples,"
                 + " 24 tokens, longest 9 tokens (line 4), 0 overlong, 3 samples", r + ": ok"), run.out().lines().toList());
 
@@ -129,12 +129,17 @@ class RecipesValidateCommandTest {
         assertEquals(3L, train.get("samples"));
         assertEquals("prompt-completion", train.get("format"));
 
-        // a fraction that holds out every sample: max(1, round(0.5 × 1)) = 1 of 1 leaves none
+        // the fraction holds out whole examples, as LmDataset does: round(0.5 × 2) = 1 of 2 leaves one
+        // (the two, of 6 positions each, make 2 rows of 8); 0.5 of 1 leaves none
+        jsonl("train.jsonl", pc("Q: a", " b"), pc("Q: c", " d"));
+        DecafCliTest.Run one = DecafCliTest.run("recipes", "validate", r.toString(), "--set", "data.validation_fraction=0.5");
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().contains(", 0 overlong, 2 samples\n"), one.out());
         jsonl("train.jsonl", pc("Q: a", " b"));
         DecafCliTest.Run none = DecafCliTest.run("recipes", "validate", r.toString(), "--set", "data.validation_fraction=0.5");
         assertEquals(2, none.code(), none.out());
         assertTrue(none.err().contains(tmp.resolve("train.jsonl") + ": data.validation_fraction 0.5 leaves no training"
-                + " samples (1 sample in all)"), none.err());
+                + " examples (1 example in all)"), none.err());
     }
 
     @Test

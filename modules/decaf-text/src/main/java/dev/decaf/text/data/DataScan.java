@@ -154,10 +154,10 @@ public final class DataScan {
     private final int seqLen;
     private final boolean skipBadLines;
     private final String overlong;
+    private final boolean packing;
     private final int maxLineBytes;
     private final PromptTemplate template;
     private final ChatTemplate chatTemplate;
-    private final boolean packing;
 
     // the state of the scan (a DataScan runs once)
     private boolean scanned;
@@ -185,10 +185,10 @@ public final class DataScan {
         this.seqLen = b.seqLen;
         this.skipBadLines = b.skipBadLines;
         this.overlong = b.overlong;
+        this.packing = b.packing;
         this.maxLineBytes = b.maxLineBytes;
         this.template = b.template;
         this.chatTemplate = b.chatTemplate;
-        this.packing = b.packing;
     }
 
     /** Starts a scan. */
@@ -529,10 +529,10 @@ public final class DataScan {
         private int seqLen;
         private boolean skipBadLines;
         private String overlong = OVERLONG_POLICIES.get(0);
+        private boolean packing = true;
         private int maxLineBytes = LineReader.DEFAULT_MAX_LINE_BYTES;
         private PromptTemplate template = PromptTemplate.defaultTemplate();
         private ChatTemplate chatTemplate;
-        private boolean packing = true;
 
         private Builder() {}
 

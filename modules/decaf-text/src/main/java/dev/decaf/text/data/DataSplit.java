@@ -91,6 +91,26 @@ public final class DataSplit {
         return indices.length;
     }
 
+    /**
+     * Reads one of the split's prompt–completion examples, as it was tokenised (for scoring a task
+     * on held-out examples without reading the data file again).
+     *
+     * @param example its position among the split's examples, {@code 0 … examples()−1}, in file order
+     * @return its prompt and answer tokens
+     * @throws IllegalStateException when the split's data is not prompt–completion
+     */
+    public PromptCompletionIds promptCompletion(int example) {
+        if (example < 0 || example >= indices.length) {
+            throw new IndexOutOfBoundsException(name + " example " + example + " of " + indices.length);
+        }
+        return source.promptCompletion(indices[example]);
+    }
+
+    /** Returns whether the split's examples are prompt–completion pairs. */
+    public boolean isPromptCompletion() {
+        return source != null && source.format() == DataFormat.PROMPT_COMPLETION;
+    }
+
     /** Returns the tokens in the samples ({@code seqLen + 1} per text block). */
     public long tokens() {
         return tokens;

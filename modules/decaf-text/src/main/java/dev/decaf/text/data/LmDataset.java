@@ -77,11 +77,13 @@ public final class LmDataset {
     private final DataStats stats;
     private final List<String> warnings;
     private final boolean fromCache;
+    private final int longestExample;
 
     private LmDataset(DataFormat format, int seqLen, DataSplit train, DataSplit validation, DataStats stats,
-            List<String> warnings, boolean fromCache) {
+            List<String> warnings, boolean fromCache, int longestExample) {
         this.format = format;
         this.seqLen = seqLen;
+        this.longestExample = longestExample;
         this.train = train;
         this.validation = validation;
         this.stats = stats;
@@ -114,9 +116,19 @@ public final class LmDataset {
         return format;
     }
 
-    /** Returns the context length. */
+    /** Returns the context length: the one set, or the one chosen with {@link Builder#setSeqLenUpTo}. */
     public int seqLen() {
         return seqLen;
+    }
+
+    /**
+     * Returns the tokens of the longest example of either file after the overlong rule, end-of-text
+     * included ({@code seqLen + 1} for text, whose examples are blocks).
+     *
+     * @return the most tokens of any example
+     */
+    public int longestExample() {
+        return longestExample;
     }
 
     /** Returns whether every token stream came from the cache, without calling the tokenizer. */
@@ -145,6 +157,7 @@ public final class LmDataset {
         private Path dataFile;
         private TextTokenizer tokenizer;
         private int seqLen;
+        private boolean fitSeqLen;
         private Path tokenizerFile;
         private String tokenizerFingerprint;
         private DataFormat format = DataFormat.AUTO;
@@ -199,6 +212,26 @@ public final class LmDataset {
                         "seqLen must be in [1, " + (Integer.MAX_VALUE - 1) + "], got " + seqLen);
             }
             this.seqLen = seqLen;
+            this.fitSeqLen = false;
+            return this;
+        }
+
+        /**
+         * Lets the data choose the context length, at most {@code max} (a model's positions): for
+         * prompt–completion and pre-tokenised data the positions of the longest example of either
+         * file, {@code min(max, max(2, n − 1))} for an example of {@code n} tokens (end-of-text
+         * included: a row of {@code seqLen} positions holds {@code seqLen + 1} tokens), or {@code max}
+         * when an example is longer than {@code max + 1} tokens (then {@link #optOverlong} applies);
+         * for text {@code max}. The files are tokenised once, with the limit {@code max}: as no
+         * example is longer than the length chosen, the streams are the same. {@link
+         * LmDataset#seqLen()} returns the choice.
+         *
+         * @param max the longest context, ≥ 1
+         * @return this builder
+         */
+        public Builder setSeqLenUpTo(int max) {
+            setSeqLen(max);
+            this.fitSeqLen = true;
             return this;
         }
 
@@ -293,7 +326,7 @@ public final class LmDataset {
 
         /**
          * Makes bad lines (invalid JSON, missing or mistyped fields, examples too long, ids outside
-         * the vocabulary) counted skips, reported in {@link LmDataset#warnings()}, instead of
+         * the vocabulary, lines over 8 MiB) counted skips, reported in {@link LmDataset#warnings()}, instead of
          * errors (default false).
          *
          * @param skip whether to skip
@@ -418,6 +451,9 @@ public final class LmDataset {
             TokenSource trainSource = open(dataFile, fingerprint, warnings);
             TokenSource validationSource = validationFile == null ? null : open(validationFile, fingerprint, warnings);
             int padId = tokenizer.padId() >= 0 ? tokenizer.padId() : Math.max(tokenizer.eosId(), 0);
+            int longest = Math.max(trainSource.longestExample(),
+                    validationSource == null ? 0 : validationSource.longestExample());
+            int rowLen = fitSeqLen ? fittedSeqLen(trainSource, validationSource, longest) : seqLen;
 
             int n = (int) trainSource.exampleCount();
             int[] trainIdx;
@@ -440,12 +476,12 @@ public final class LmDataset {
                         : identity((int) validationSource.exampleCount());
             }
             boolean pack = packing && trainSource.format().supervised();
-            DataSplit train = new DataSplit("train", trainSource, trainIdx, pack, shuffle, seed, seqLen, padId,
+            DataSplit train = new DataSplit("train", trainSource, trainIdx, pack, shuffle, seed, rowLen, padId,
                     padToLongest);
             TokenSource vs = validationSource != null ? validationSource : trainSource;
             boolean packValidation = packing && vs.format().supervised();
-            DataSplit validation = validationIdx.length == 0 ? DataSplit.empty("validation", seqLen, padId)
-                    : new DataSplit("validation", vs, validationIdx, packValidation, false, seed, seqLen, padId,
+            DataSplit validation = validationIdx.length == 0 ? DataSplit.empty("validation", rowLen, padId)
+                    : new DataSplit("validation", vs, validationIdx, packValidation, false, seed, rowLen, padId,
                             padToLongest);
 
             long dropped = trainSource.droppedTokens();
@@ -463,7 +499,17 @@ public final class LmDataset {
                     validation.examples(), truncatedExamples, droppedExamples);
             boolean cached = trainSource.fromCache() && (validationSource == null || validationSource.fromCache());
             LOG.info("{}: {}", dataFile, stats);
-            return new LmDataset(trainSource.format(), seqLen, train, validation, stats, warnings, cached);
+            return new LmDataset(trainSource.format(), rowLen, train, validation, stats, warnings, cached, longest);
+        }
+
+        /** The context length {@link #setSeqLenUpTo} chooses; {@code seqLen} holds its maximum. */
+        private int fittedSeqLen(TokenSource train, TokenSource validation, int longest) {
+            long overlong = train.truncated() + train.dropped()
+                    + (validation == null ? 0 : validation.truncated() + validation.dropped());
+            if (overlong > 0 || longest > seqLen) { // text blocks are seqLen + 1 long
+                return seqLen;
+            }
+            return Math.min(seqLen, Math.max(2, longest - 1));
         }
 
         private TokenSource open(Path file, String fingerprint, List<String> warnings) throws IOException {

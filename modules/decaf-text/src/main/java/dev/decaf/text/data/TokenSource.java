@@ -271,6 +271,52 @@ final class TokenSource {
     }
 
     /**
+     * Returns the tokens of the longest example (a text block has {@code seqLen + 1}), read from the
+     * offsets: one pass over them, no tokenisation.
+     *
+     * @return the most tokens of any example
+     */
+    int longestExample() {
+        if (streamBlocks()) {
+            return blockLength;
+        }
+        int longest = 0;
+        long previous = offsets.readLong(0);
+        for (long i = 1; i <= examples; i++) {
+            long next = offsets.readLong(i);
+            longest = (int) Math.max(longest, next - previous);
+            previous = next;
+        }
+        return longest;
+    }
+
+    /**
+     * Reads a prompt–completion example split at its loss mask.
+     *
+     * @param index the example's index in this file
+     * @return its prompt tokens (mask 0) and answer tokens (mask 1)
+     */
+    PromptCompletionIds promptCompletion(long index) {
+        if (mask == null) {
+            throw new IllegalStateException(file + " is " + format + " data, not prompt-completion");
+        }
+        if (index < 0 || index >= examples) {
+            throw new IndexOutOfBoundsException("example " + index + " of " + examples + " in " + file);
+        }
+        long start = offsets.readLong(index);
+        int n = exampleTokens(index);
+        int[] ids = new int[n];
+        tokens.readInts(start, ids, 0, n);
+        byte[] m = new byte[n];
+        mask.readBytes(start, m, 0, n);
+        int prompt = 0;
+        while (prompt < n && m[prompt] == 0) {
+            prompt++; // an example is its prompt (mask 0), then its answer (mask 1)
+        }
+        return new PromptCompletionIds(Arrays.copyOf(ids, prompt), Arrays.copyOfRange(ids, prompt, n));
+    }
+
+    /**
      * Reads an example: its tokens and the loss weight of each label position (the mask of the
      * label token; 1 without a mask).
      *

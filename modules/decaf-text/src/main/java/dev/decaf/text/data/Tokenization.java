@@ -136,12 +136,15 @@ final class Tokenization {
         if (offsets != null) {
             offsets.putLong(0);
         }
-        String line;
-        while ((line = r.next()) != null) {
-            if (JsonLines.blank(line)) {
-                continue;
-            }
+        while (true) {
             try {
+                String line = r.next(); // a line over the limit throws, and is skipped like any bad line
+                if (line == null) {
+                    break;
+                }
+                if (JsonLines.blank(line)) {
+                    continue;
+                }
                 JsonNode object = JsonLines.object(line);
                 boolean kept = switch (spec.format()) {
                     case TEXT -> text(object);
@@ -155,13 +158,15 @@ final class Tokenization {
                 } else {
                     dropped++;
                 }
-            } catch (LineProblem p) {
+            } catch (LineProblem | LineTooLongException p) {
+                String problem = p instanceof LineTooLongException t ? LineTooLongException.problem(t.bytes(),
+                        t.maxBytes()) : p.getMessage();
                 if (!spec.skipBadLines()) {
-                    throw new DataException(file, r.lineNumber(), p.getMessage());
+                    throw new DataException(file, r.lineNumber(), problem);
                 }
                 skippedLines++;
                 if (skipped.size() < MAX_REPORTED) {
-                    String message = DataException.where(file, r.lineNumber()) + ": " + p.getMessage();
+                    String message = DataException.where(file, r.lineNumber()) + ": " + problem;
                     skipped.add(message);
                     LOG.debug("skipped {}", message); // reported once, through LmDataset.warnings()
                 }

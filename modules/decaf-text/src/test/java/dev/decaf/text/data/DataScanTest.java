@@ -123,6 +123,23 @@ class DataScanTest {
     }
 
     @Test
+    void samplesAreTheRowsPackingLaysWholeExamplesInto() throws IOException {
+        // four examples of 3 tokens (2 positions) and one of 7 (6 positions), rows of 8 positions
+        Path f = write(dir.resolve("p.jsonl"), "{\"prompt\":\"a\",\"completion\":\"b\"}\n".repeat(2)
+                + "{\"prompt\":\"abcde\",\"completion\":\"f\"}\n" + "{\"prompt\":\"a\",\"completion\":\"b\"}\n".repeat(2));
+        DataScan.Result packed = scan(f, 8).build().scan();
+        DataScan.Result single = scan(f, 8).optPacking(false).build().scan();
+        assertEquals(3, packed.samples()); // [2 2], [6], [2 2]: the 6 does not fit after 2 + 2
+        assertEquals(5, single.samples());
+        for (boolean packing : new boolean[] {true, false}) {
+            LmDataset data = LmDataset.builder().setDataFile(f).setTokenizer(new CharTokenizer())
+                    .optTokenizerFingerprint("fp").setSeqLen(8).optPacking(packing).optCacheDir(dir.resolve("c"))
+                    .build();
+            assertEquals(data.stats().trainSamples(), (packing ? packed : single).samples(), "packing " + packing);
+        }
+    }
+
+    @Test
     void overlongExamplesAreANoteUnlessThePolicyIsError() throws IOException {
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= 8; i++) {
@@ -134,10 +151,10 @@ class DataScanTest {
                 + " line 8); truncated (data.overlong: truncate); lines 3, 4, 5, 6, 7, … (6 in all)"), lines(t));
         assertEquals(6, t.overlong());
         assertEquals(6, t.count(DataScan.Kind.OVERLONG));
-        // rows of whole examples (PackPlan): positions 2, 3, then 3 each after truncation; no two fit 3 positions
+        // whole examples packed into rows of 3 positions: [2], [3], then the six truncated to 3 positions each
         assertEquals(8, t.samples());
         DataScan.Result d = scan(f, 3).optOverlong("DROP").build().scan();
-        assertEquals(2, d.samples()); // the 3- and 4-token examples, a row each
+        assertEquals(2, d.samples()); // [2], [3]
         assertTrue(lines(d).get(0).contains("dropped (data.overlong: drop)"), lines(d).toString());
         DataScan.Result e = scan(f, 3).optOverlong("error").build().scan();
         assertEquals(6, e.count(DataScan.Kind.OVERLONG));

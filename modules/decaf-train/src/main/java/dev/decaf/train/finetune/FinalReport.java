@@ -51,8 +51,8 @@ final class FinalReport {
                             + " keeps the best)");
         }
         if (task != null) {
-            console.printf(Locale.ROOT, "task '%s' exact match on %d validation prompts: %.1f%% before, %.1f%% after%n",
-                    task.name(), task.examples(), 100 * taskBefore, 100 * taskAfter);
+            console.printf(Locale.ROOT, "task '%s' exact match on %d %s: %.1f%% before, %.1f%% after%n",
+                    task.name(), task.examples(), task.source(), 100 * taskBefore, 100 * taskAfter);
         }
         List<String> prompts = new ArrayList<>(recipe.generate().prompts());
         if (prompts.isEmpty() && task != null) {

@@ -34,7 +34,8 @@ import java.util.Optional;
  * model, groups, optimizer, schedule), train ({@link TrainingLoop} with progress, metrics and
  * checkpoint callbacks) and cleanup (final model, plot, report).
  *
- * <p>Output directory: {@code recipe.yaml} (the resolved recipe), {@code metrics.jsonl}, {@code
+ * <p>Output directory: {@code recipe.yaml} (the resolved recipe, with the {@code train.seq_len} the run
+ * chose when the recipe had none), {@code metrics.jsonl}, {@code
  * checkpoints/step-N/} (and {@code checkpoints/best-step-N/} with {@code train.keep_best}), {@code
  * model/} (the final model, or the best one with {@code keep_best}; Hugging Face layout, the source's dtype),
  * {@code loss.png}, and {@code data/} / {@code tokenizer/} when generated.
@@ -79,7 +80,8 @@ public final class Finetune {
      *
      * @param recipe the resolved recipe
      * @param runHash the hash of the recipe as the run was first started (checkpoints carry it, so a
-     *     resume with a changed recipe is refused); {@code recipe.hash()} for a fresh run
+     *     resume with a changed recipe is refused); {@code recipe.hash()} for a fresh run (when the
+     *     run chooses {@code train.seq_len}, the hash of the recipe with it, as {@code recipe.yaml} holds)
      * @param resume whether to continue from the newest intact checkpoint in {@code recipe.out()}
      * @param console where progress goes
      */
@@ -148,12 +150,16 @@ public final class Finetune {
         boolean created = !Files.exists(out);
         Files.createDirectories(out);
         try {
-            if (!resume) {
-                AtomicFiles.writeString(out.resolve(RECIPE_FILE), recipe.toYaml());
-            }
             try (NDManager manager = NDManager.newBaseManager();
                     PreparedRun run = FinetuneSetup.prepare(recipe, from, manager, console)) {
-                Trained trained = train(run, store, from, manager);
+                String hash = runHash;
+                if (!resume) { // the recipe as resolved, train.seq_len included: what --resume reads back
+                    AtomicFiles.writeString(out.resolve(RECIPE_FILE), run.recipe().toYaml());
+                    if (recipe.train().seqLen() == null) {
+                        hash = run.recipe().hash();
+                    }
+                }
+                Trained trained = train(run, store, from, manager, hash);
                 TrainingResult r = trained.result();
                 if (r.stopped()) {
                     return new Outcome(r.initialValLoss(), r.finalValLoss(), Double.NaN, Double.NaN, r.state(), true,
@@ -193,18 +199,18 @@ public final class Finetune {
 
     /** The train phase: the task score before, then the loop with its callbacks. */
     private Trained train(PreparedRun run, CheckpointStore store, Optional<CheckpointStore.Loaded> from,
-            NDManager manager) throws IOException {
+            NDManager manager, String hash) throws IOException {
         Path out = recipe.out();
         TaskScore task = run.task();
         double taskBefore = Double.NaN;
         if (task != null && from.isEmpty()) {
-            console.printf(Locale.ROOT, "task '%s': exact match of greedy answers to %d validation prompts ...%n",
-                    task.name(), task.examples());
+            console.printf(Locale.ROOT, "task '%s': exact match of greedy answers to %d %s ...%n",
+                    task.name(), task.examples(), task.source());
             taskBefore = task.accuracy(run.generator());
             console.printf(Locale.ROOT, "task '%s' before fine-tuning: %.1f%%%n", task.name(), 100 * taskBefore);
         }
         TrainerState start = from.map(CheckpointStore.Loaded::state)
-                .orElse(TrainerState.fresh(recipe.train().seed(), runHash));
+                .orElse(TrainerState.fresh(recipe.train().seed(), hash));
         try (MetricsLog metrics = from.isPresent() ? MetricsLog.resume(out, start.step()) : MetricsLog.open(out)) {
             EarlyStopping earlyStop = earlyStopping(recipe);
             Checkpointer checkpointer = new Checkpointer(store, run.model(), run.optimizer(), run.tokenizerFile(),

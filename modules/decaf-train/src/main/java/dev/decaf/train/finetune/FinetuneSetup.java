@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * The setup phase of a fine-tune: compute threads, data, model, tokenizer, dataset, schedule,
  * groups and optimizer, checked against each other, then the start-up summary on the console. Bad input is an {@link
- * IllegalArgumentException} naming it.
+ * IllegalArgumentException} naming it. A recipe without {@code train.seq_len} gets the one {@link
+ * SeqLenChoice} describes, reported on one line and set in the prepared run's recipe.
  */
 final class FinetuneSetup {
 
@@ -58,9 +59,9 @@ final class FinetuneSetup {
                 throw new IllegalArgumentException("tokenizer " + tokenizerFile + " has " + tok.vocabSize()
                         + " tokens but the model's vocab_size is " + config.vocabSize());
             }
-            int seqLen = recipe.train().seqLen();
-            if (seqLen > config.maxPositions()) {
-                throw new IllegalArgumentException("train.seq_len " + seqLen + " exceeds the model's "
+            Integer requested = recipe.train().seqLen();
+            if (requested != null && requested > config.maxPositions()) {
+                throw new IllegalArgumentException("train.seq_len " + requested + " exceeds the model's "
                         + config.maxPositions() + " positions");
             }
             if (from.isEmpty()) { // a resumed run's checkpoint already carries the tokenizer's ids
@@ -70,7 +71,16 @@ final class FinetuneSetup {
                     console.println("warning: " + ids);
                 }
             }
-            LmDataset data = dataset(recipe, files, tok, tokenizerFile, seqLen);
+            LmDataset data = dataset(recipe, files, tok, tokenizerFile, requested, config.maxPositions());
+            int seqLen = data.seqLen();
+            Recipe resolved = recipe;
+            if (requested == null) { // chosen from the model and the data: the run's recipe.yaml says which
+                resolved = recipe.withSeqLen(seqLen);
+                boolean longer = data.stats().truncatedExamples() + data.stats().droppedExamples() > 0;
+                console.println(SeqLenChoice.describe(seqLen, data.format(),
+                        longer ? config.maxPositions() + 2L : data.longestExample(), config.maxPositions(),
+                        recipe.data().overlong().name()));
+            }
             data.warnings().forEach(w -> console.println("warning: " + w));
             DataStats stats = data.stats();
             int accum = recipe.train().gradAccum();
@@ -99,8 +109,8 @@ final class FinetuneSetup {
             TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
                     recipe.train().seed(), recipe.train().logEvery(), recipe.train().evalEvery(),
                     recipe.train().evalBatches(), recipe.train().checkpointEvery(), recipe.train().maxBadSteps());
-            TaskScore task = TaskScore.of(recipe, files.validation());
-            return new PreparedRun(model, start.dtype(), tokenizerFile, tok, data, schedule, opt, settings, task,
+            TaskScore task = TaskScore.of(recipe, files.validation(), data, tok);
+            return new PreparedRun(resolved, model, start.dtype(), tokenizerFile, tok, data, schedule, opt, settings, task,
                     new Generator(model, tok, manager));
         } catch (IOException | RuntimeException e) {
             if (opt != null) {
@@ -124,15 +134,21 @@ final class FinetuneSetup {
         }
     }
 
-    private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile, int seqLen)
-            throws IOException {
+    /** The data at the recipe's seq_len, or, without one, at the length {@link SeqLenChoice} describes. */
+    private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile,
+            Integer seqLen, int maxPositions) throws IOException {
         LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
-                .optTokenizerFile(tokenizerFile).setSeqLen(seqLen).optSeed(recipe.train().seed())
+                .optTokenizerFile(tokenizerFile).optSeed(recipe.train().seed())
                 .optFormat(recipe.data().format())
                 .optTemplate(recipe.data().template())
                 .optSkipBadLines(recipe.data().skipBadLines())
                 .optOverlong(recipe.data().overlong())
                 .optPacking(recipe.data().packing());
+        if (seqLen != null) {
+            db.setSeqLen(seqLen);
+        } else {
+            db.setSeqLenUpTo(maxPositions); // one tokenisation, at the model's positions
+        }
         CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
                 .ifPresent(db::optCacheDir);
         if (TokenizerFiles.holdsMessages(files.train(), recipe.data())

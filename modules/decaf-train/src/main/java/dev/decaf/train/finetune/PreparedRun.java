@@ -8,12 +8,14 @@ import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.loop.TrainingSettings;
+import dev.decaf.train.recipe.Recipe;
 import java.nio.file.Path;
 
 /**
  * Everything {@link FinetuneSetup} made for one run, ready to train; closing it releases the
  * optimizer's kernel threads and the tokenizer (the model's arrays belong to the run's manager).
  *
+ * @param recipe the recipe as the run resolved it ({@code train.seq_len} set)
  * @param model the model, initialized
  * @param dtype the dtype its final model is saved in
  * @param tokenizerFile the tokenizer.json (copied into checkpoints and the final model)
@@ -25,7 +27,7 @@ import java.nio.file.Path;
  * @param task the task to score, or null
  * @param generator greedy/sampled generation with the model, for the task and samples
  */
-record PreparedRun(DecoderModel model, DType dtype, Path tokenizerFile, TextTokenizer tokenizer, LmDataset data,
+record PreparedRun(Recipe recipe, DecoderModel model, DType dtype, Path tokenizerFile, TextTokenizer tokenizer, LmDataset data,
         Schedule schedule, AdamFamily optimizer, TrainingSettings settings, TaskScore task, Generator generator)
         implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataScan;
+import dev.decaf.text.data.Overlong;
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.text.template.ChatTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -17,7 +18,6 @@ import dev.decaf.train.recipe.Recipe;
 import dev.decaf.train.recipe.RecipeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>The checks and their {@link Finding#kind() kinds}: {@code schema} (the recipe itself: syntax,
  * keys, types, values) and {@code missing-file}; {@code model} (the config cannot be read, or the
- * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions); {@code
+ * model is builtin); {@code seq-len} ({@code train.seq_len} beyond the model's positions, or, without
+ * it, a note with the length finetune would choose, see {@link SeqLenChoice}); {@code
  * tokenizer} (cannot be read) and {@code vocab} (more tokens than the model's {@code vocab_size});
  * {@code chat-template} ({@code messages} data, and no chat template in the {@code
  * tokenizer_config.json} beside the tokenizer);
@@ -85,28 +86,6 @@ public final class RecipeValidation {
         return report.build();
     }
 
-    /**
-     * Returns the recipe's {@code data.overlong} policy, read by name while {@link Recipe.Data} may
-     * not declare it yet; the default {@code truncate} otherwise. (Once it is declared, this is
-     * {@code recipe.data().overlong().name()}.)
-     *
-     * @param data the recipe's data section
-     * @return the policy's name
-     */
-    static String overlongPolicy(Recipe.Data data) {
-        for (RecordComponent c : Recipe.Data.class.getRecordComponents()) {
-            if (c.getName().equals("overlong")) {
-                try {
-                    Object v = c.getAccessor().invoke(data);
-                    return v == null ? DataScan.OVERLONG_POLICIES.get(0) : v.toString();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot read data.overlong", e);
-                }
-            }
-        }
-        return DataScan.OVERLONG_POLICIES.get(0);
-    }
-
     /** The checks of one loaded recipe. */
     private static final class Checks {
         private final Recipe recipe;
@@ -156,8 +135,8 @@ public final class RecipeValidation {
                 config = null;
                 return;
             }
-            int seqLen = recipe.train().seqLen();
-            if (seqLen > config.maxPositions()) {
+            Integer seqLen = recipe.train().seqLen();
+            if (seqLen != null && seqLen > config.maxPositions()) {
                 report.error("seq-len", "train.seq_len " + seqLen + " exceeds the model's " + config.maxPositions()
                         + " positions (" + p + ")", recipeName, 0);
             }
@@ -290,15 +269,28 @@ public final class RecipeValidation {
                         validationName = validation.toString();
                     }
                 }
-                DataScan.Result tr = scan("train", train, trainName, tok);
-                DataScan.Result vr = validation == null ? null : scan("validation", validation, validationName, tok);
-                if (vr == null && d.validationFraction() > 0 && tr.samples() > 0) {
-                    long n = tr.samples();
+                int seqLen = scanSeqLen();
+                DataScan.Result tr = measure(train, seqLen, tok);
+                DataScan.Result vr = validation == null ? null : measure(validation, seqLen, tok);
+                int chosen = seqLenChoice(tr, vr);
+                if (chosen > 0 && chosen < seqLen && tr.format() == DataFormat.PROMPT_COMPLETION) {
+                    // packed rows depend on the length: measure again at the one finetune would use (a
+                    // second tokenisation; input_ids lines are one a row whatever the length)
+                    tr = measure(train, chosen, tok);
+                    vr = validation == null ? null : measure(validation, chosen, tok);
+                }
+                scanned("train", train, trainName, tr);
+                if (vr != null) {
+                    scanned("validation", validation, validationName, vr);
+                }
+                long n = heldOutOf(tr);
+                if (vr == null && d.validationFraction() > 0 && n > 0) {
                     long k = Math.max(1, Math.round(d.validationFraction() * n));
                     if (k >= n) {
+                        String unit = tr.format() == DataFormat.TEXT ? "sample" : "example";
                         report.error("validation-split", "data.validation_fraction " + d.validationFraction()
-                                + " leaves no training samples (" + n + (n == 1 ? " sample" : " samples") + " in all)",
-                                trainName, 0);
+                                + " leaves no training " + unit + "s (" + n + " " + unit + (n == 1 ? "" : "s")
+                                + " in all)", trainName, 0);
                     }
                 }
                 if (vr != null && tr.format() != null && vr.format() != null && tr.format() != vr.format()) {
@@ -315,13 +307,54 @@ public final class RecipeValidation {
             }
         }
 
-        private DataScan.Result scan(String split, Path file, String name, TextTokenizer tok) throws IOException {
+        /**
+         * What {@code data.validation_fraction} holds out of: text blocks, or whole examples (LmDataset
+         * holds out examples, which are then packed into rows).
+         */
+        private long heldOutOf(DataScan.Result train) {
+            if (train.format() == null || train.format() == DataFormat.TEXT) {
+                return Math.max(train.samples(), 0);
+            }
+            // examples the run keeps: dropped overlong ones are counted among the scan's examples
+            return train.examples() - (recipe.data().overlong() == Overlong.DROP ? train.overlong() : 0);
+        }
+
+        /** Without {@code train.seq_len}: the length finetune would choose, as a note; 0 when there is none. */
+        private int seqLenChoice(DataScan.Result train, DataScan.Result validation) {
+            if (recipe.train().seqLen() != null || config == null || train.format() == null) {
+                return 0;
+            }
+            if (train.format() != DataFormat.TEXT && !train.measured()) {
+                report.add(new Finding("seq-len", DataScan.Severity.INFO, "train.seq_len: chosen from the data at the"
+                        + " start of finetune, once the tokenizer is trained (at most the model's "
+                        + config.maxPositions() + " positions)", recipeName, 0));
+                return 0;
+            }
+            long longest = Math.max(train.longest(), validation == null ? 0 : validation.longest());
+            int p = config.maxPositions();
+            int chosen = SeqLenChoice.choose(train.format(), longest, p);
+            report.add(new Finding("seq-len", DataScan.Severity.INFO, "train." + SeqLenChoice.describe(chosen,
+                    train.format(), longest, p, recipe.data().overlong().name()), recipeName, 0));
+            return chosen;
+        }
+
+        /** The length a scan measures against: the recipe's, or the most finetune could choose. */
+        private int scanSeqLen() {
+            Integer s = recipe.train().seqLen();
+            return s != null ? s : config != null ? config.maxPositions() : Integer.MAX_VALUE - 1;
+        }
+
+        private DataScan.Result measure(Path file, int seqLen, TextTokenizer tok) throws IOException {
             Recipe.Data d = recipe.data();
-            DataScan.Result r = DataScan.builder().setFile(file).setSeqLen(recipe.train().seqLen()).optTokenizer(tok)
-                    .optFormat(d.format()).optSkipBadLines(d.skipBadLines()).optOverlong(overlongPolicy(d))
-                    .optTemplate(d.template()).optPacking(d.packing())
+            return DataScan.builder().setFile(file).setSeqLen(seqLen).optTokenizer(tok).optFormat(d.format())
+                    .optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong().name()).optPacking(d.packing())
+                    .optTemplate(d.template())
                     .optChatTemplate(TokenizerFiles.holdsMessages(file, d) ? chatTemplate() : null)
                     .build().scan();
+        }
+
+        /** Reports a scan: its data line and its problems. */
+        private void scanned(String split, Path file, String name, DataScan.Result r) {
             if (r.count(DataScan.Kind.MISSING_FILE) == 0) {
                 report.data(split, new ValidationReport.DataCheck(name, r));
             }
@@ -343,7 +376,6 @@ public final class RecipeValidation {
                             DataScan.MAX_EXAMPLES), name, 0));
                 }
             }
-            return r;
         }
 
         /** The chat template finetune would render messages data with; null after reporting why there is none. */

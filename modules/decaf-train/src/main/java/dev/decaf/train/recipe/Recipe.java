@@ -97,7 +97,8 @@ public record Recipe(
         @Key(doc = "the optimizer and its parameter groups") Optimizer optimizer,
         @Key(doc = "the learning-rate schedule") ScheduleSpec schedule,
         @Key(doc = "the training loop") Train train,
-        @Key(doc = "a built-in task metric reported before and after training (checked by the trainer)") String task,
+        @Key(doc = "a name for the exact match of greedy answers, reported before and after training on up to 100"
+                + " prompts of data.validation or of the examples held out of prompt-completion data") String task,
         @Key(doc = "sample generations printed at the end") Generate generate,
         @Key(doc = "the output directory (e.g. runs/NAME)", required = true, otherNames = "output_dir") Path out) {
 
@@ -255,6 +256,16 @@ public record Recipe(
         public Recipe parse(String yamlText, String sourceName) {
             return new RecipeParser(sourceName, baseDir, checkFiles).parse(yamlText, overrides);
         }
+    }
+
+    /**
+     * Returns this recipe with {@code train.seq_len} set: the resolved form of a run that chose it.
+     *
+     * @param positions the sequence length
+     * @return the recipe
+     */
+    public Recipe withSeqLen(int positions) {
+        return new Recipe(model, tokenizer, data, optimizer, schedule, train.withSeqLen(positions), task, generate, out);
     }
 
     // ---------------------------------------------------------------- resolved form
@@ -664,8 +675,10 @@ public record Recipe(
                     Long epochs,
             @Key(doc = "sequences per micro-batch", def = "8", range = ">= 1", otherNames = "micro_batch_size")
                     int batchSize,
-            @Key(doc = "tokens per sequence", def = "128", range = ">= 2", otherNames = {"max_seq_len", "block_size"})
-                    int seqLen,
+            @Key(doc = "positions per sequence (null: the model's max_position_embeddings, capped by the longest"
+                    + " example + its end-of-text for prompt-completion and input_ids data; text uses"
+                    + " max_position_embeddings; finetune writes the choice into OUT/recipe.yaml)", range = ">= 2",
+                    otherNames = {"max_seq_len", "block_size"}) Integer seqLen,
             @Key(doc = "micro-batches per optimizer step", def = "1", range = ">= 1",
                     otherNames = "gradient_accumulation_steps") int gradAccum,
             @Key(doc = "the global gradient-norm clip (0: none)", def = "1.0", range = ">= 0",
@@ -698,6 +711,17 @@ public record Recipe(
         /** Returns whether the run length is given in steps (else in epochs). */
         public boolean bySteps() {
             return steps != null;
+        }
+
+        /**
+         * Returns this section with {@code seq_len} set (what a run chose for a recipe without one).
+         *
+         * @param positions the sequence length
+         * @return the section
+         */
+        public Train withSeqLen(int positions) {
+            return new Train(steps, epochs, batchSize, positions, gradAccum, clipNorm, seed, logEvery, evalEvery,
+                    evalBatches, checkpointEvery, keepCheckpoints, maxBadSteps, threads, keepBest, earlyStop);
         }
     }
 

@@ -58,7 +58,7 @@ class RecipeDefaultsTest {
         assertNull(t.epochs());
         assertTrue(t.bySteps());
         assertEquals(8, t.batchSize());
-        assertEquals(128, t.seqLen());
+        assertNull(t.seqLen(), "chosen by the run from the model and the data");
         assertEquals(1, t.gradAccum());
         assertEquals(1.0, t.clipNorm());
         assertEquals(0, t.seed());
@@ -110,7 +110,7 @@ class RecipeDefaultsTest {
                   steps: 100
                   epochs: null
                   batch_size: 8
-                  seq_len: 128
+                  seq_len: null
                   grad_accum: 1
                   clip_norm: 1.0
                   seed: 0
