@@ -44,9 +44,11 @@ public final class ContendedBenchmark {
      * @param setting the setting
      * @param quiet tokens/s per round, quiet
      * @param contended tokens/s per round, with the busy loop
-     * @param threads libtorch's intra-op threads as the child reported them
+     * @param quietThreads libtorch's intra-op threads as the quiet child reported them
+     * @param contendedThreads the same beside the busy loop (the automatic choice differs)
      */
-    public record Row(Setting setting, List<Double> quiet, List<Double> contended, int threads) {
+    public record Row(Setting setting, List<Double> quiet, List<Double> contended, int quietThreads,
+            int contendedThreads) {
 
         /** Returns the median quiet tokens/s. */
         public double quietTokensPerSecond() {
@@ -96,7 +98,8 @@ public final class ContendedBenchmark {
         List<Setting> settings = settings();
         Map<Setting, List<Double>> quiet = new LinkedHashMap<>();
         Map<Setting, List<Double>> contended = new LinkedHashMap<>();
-        Map<Setting, Integer> threads = new LinkedHashMap<>();
+        Map<Setting, Integer> quietThreads = new LinkedHashMap<>();
+        Map<Setting, Integer> contendedThreads = new LinkedHashMap<>();
         settings.forEach(s -> {
             quiet.put(s, new ArrayList<>());
             contended.put(s, new ArrayList<>());
@@ -113,12 +116,13 @@ public final class ContendedBenchmark {
                     }
                     double tps = r.get("mean_tokens_per_s").asDouble();
                     (busy ? contended : quiet).get(s).add(tps);
-                    threads.put(s, r.get("threads").asInt());
+                    (busy ? contendedThreads : quietThreads).put(s, r.get("threads").asInt());
                     log.printf(Locale.ROOT, " %,.0f tokens/s%n", tps);
                 }
             }
         }
-        return settings.stream().map(s -> new Row(s, quiet.get(s), contended.get(s), threads.get(s))).toList();
+        return settings.stream().map(s -> new Row(s, quiet.get(s), contended.get(s), quietThreads.get(s),
+                contendedThreads.get(s))).toList();
     }
 
     private static JsonNode measure(Setting s, Path config, int batch, int seqLen, int warmup, int steps) {
@@ -151,11 +155,11 @@ public final class ContendedBenchmark {
     public static String table(List<Row> rows) {
         double base = rows.get(0).quietTokensPerSecond();
         StringBuilder sb = new StringBuilder();
-        sb.append("| setting | intra-op threads | quiet tokens/s | contended tokens/s | quiet / before | contended / before |\n");
+        sb.append("| setting | intra-op threads (quiet / contended) | quiet tokens/s | contended tokens/s | quiet / before | contended / before |\n");
         sb.append("|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.0f%% | %.0f%% |%n", r.setting().name(),
-                    r.threads(), r.quietTokensPerSecond(), r.contendedTokensPerSecond(),
+            sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %,.0f | %,.0f | %.0f%% | %.0f%% |%n", r.setting().name(),
+                    r.quietThreads(), r.contendedThreads(), r.quietTokensPerSecond(), r.contendedTokensPerSecond(),
                     100 * r.quietTokensPerSecond() / base, 100 * r.contendedTokensPerSecond() / base));
         }
         rows.stream().filter(r -> r.setting().equals(AUTO)).findFirst().ifPresent(r -> {
@@ -169,7 +173,7 @@ public final class ContendedBenchmark {
     }
 
     /**
-     * Returns the rows as one JSON object: {@code {"rows": [{"setting", "threads", "quiet",
+     * Returns the rows as one JSON object: {@code {"rows": [{"setting", "threads_quiet", "threads_contended", "quiet",
      * "contended", "quiet_runs", "contended_runs", "quiet_ratio", "contended_ratio"}]}} (tokens/s
      * and ratios to {@link #BEFORE} quiet).
      *
@@ -183,7 +187,8 @@ public final class ContendedBenchmark {
         for (Row r : rows) {
             ObjectNode n = arr.addObject();
             n.put("setting", r.setting().name());
-            n.put("threads", r.threads());
+            n.put("threads_quiet", r.quietThreads());
+            n.put("threads_contended", r.contendedThreads());
             n.put("quiet", r.quietTokensPerSecond());
             n.put("contended", r.contendedTokensPerSecond());
             r.quiet().forEach(n.putArray("quiet_runs")::add);
