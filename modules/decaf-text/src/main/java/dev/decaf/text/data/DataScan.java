@@ -44,8 +44,6 @@ public final class DataScan {
     /** How many problems of one kind are kept with their lines (all are counted). */
     public static final int MAX_EXAMPLES = 5;
 
-    /** The overlong policies, as recipes spell them; the first is the default. */
-    public static final List<String> OVERLONG_POLICIES = List.of("truncate", "drop", "error");
 
     /** How much a problem matters. */
     public enum Severity {
@@ -153,7 +151,7 @@ public final class DataScan {
     private final TextTokenizer tokenizer;
     private final int seqLen;
     private final boolean skipBadLines;
-    private final String overlong;
+    private final Overlong overlong;
     private final boolean packing;
     private final int maxLineBytes;
     private final PromptTemplate template;
@@ -221,11 +219,11 @@ public final class DataScan {
             add(Kind.FORMAT, Severity.ERROR, 0, "the tokenizer has no end-of-text token, which packing " + format
                     + " data needs between documents");
         }
-        if (overlongCount > 0 && !overlong.equals("error")) {
+        if (overlongCount > 0 && overlong != Overlong.ERROR) {
             add(Kind.OVERLONG, Severity.INFO, overlongLines.get(0), overlongCount + (overlongCount == 1 ? " example is"
                     : " examples are") + " longer than seq_len + 1 = " + (seqLen + 1) + " tokens (the longest: " + longest
-                    + " tokens, line " + longestLine + "); " + (overlong.equals("drop") ? "dropped" : "truncated")
-                    + " (data.overlong: " + overlong + "); lines " + lineList(overlongLines, overlongCount));
+                    + " tokens, line " + longestLine + "); " + (overlong == Overlong.DROP ? "dropped" : "truncated")
+                    + " (data.overlong: " + overlong.name().toLowerCase(java.util.Locale.ROOT) + "); lines " + lineList(overlongLines, overlongCount));
             counts.put(Kind.OVERLONG, overlongCount); // one note, counting every overlong example
         }
         if (count(Kind.EMPTY) == 0 && count(Kind.FORMAT) == 0) {
@@ -425,7 +423,7 @@ public final class DataScan {
         long block = seqLen + 1L;
         boolean fitsOneBlock = format != DataFormat.TEXT; // text documents are packed across blocks
         boolean tooLong = fitsOneBlock && e.tokens() > block;
-        if (tooLong && overlong.equals("error")) {
+        if (tooLong && overlong == Overlong.ERROR) {
             noteLongest(e);
             overlongCount++;
             throw new LineProblem("example is " + e.tokens() + " tokens, more than seq_len + 1 = " + block
@@ -443,7 +441,7 @@ public final class DataScan {
                 overlongLines.add(e.line());
             }
         }
-        long kept = !tooLong ? e.tokens() : overlong.equals("drop") ? 0 : block;
+        long kept = !tooLong ? e.tokens() : overlong == Overlong.DROP ? 0 : block;
         keptTokens += kept;
         if (kept > 0) {
             keptSamples++;
@@ -528,7 +526,7 @@ public final class DataScan {
         private TextTokenizer tokenizer;
         private int seqLen;
         private boolean skipBadLines;
-        private String overlong = OVERLONG_POLICIES.get(0);
+        private Overlong overlong = Overlong.TRUNCATE;
         private boolean packing = true;
         private int maxLineBytes = LineReader.DEFAULT_MAX_LINE_BYTES;
         private PromptTemplate template = PromptTemplate.defaultTemplate();
@@ -634,19 +632,15 @@ public final class DataScan {
         }
 
         /**
-         * Sets what happens to an example longer than {@code seqLen + 1} tokens: one of {@link
-         * #OVERLONG_POLICIES} ({@code truncate}, the default, or {@code drop}: reported as
-         * information; {@code error}: a bad line). Case does not matter, so an enum's name will do.
+         * Sets what happens to an example longer than {@code seqLen + 1} tokens, as {@link
+         * LmDataset.Builder#optOverlong} ({@link Overlong#TRUNCATE}, the default, and {@link
+         * Overlong#DROP} are reported as information; {@link Overlong#ERROR} makes it a bad line).
          *
          * @param policy the policy
          * @return this builder
          */
-        public Builder optOverlong(String policy) {
-            String p = Objects.requireNonNull(policy, "policy").toLowerCase(Locale.ROOT);
-            if (!OVERLONG_POLICIES.contains(p)) {
-                throw new IllegalArgumentException("overlong must be one of " + OVERLONG_POLICIES + ", got '" + policy + "'");
-            }
-            this.overlong = p;
+        public Builder optOverlong(Overlong policy) {
+            this.overlong = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -153,15 +153,15 @@ class DataScanTest {
         assertEquals(6, t.count(DataScan.Kind.OVERLONG));
         // whole examples packed into rows of 3 positions: [2], [3], then the six truncated to 3 positions each
         assertEquals(8, t.samples());
-        DataScan.Result d = scan(f, 3).optOverlong("DROP").build().scan();
+        DataScan.Result d = scan(f, 3).optOverlong(Overlong.DROP).build().scan();
         assertEquals(2, d.samples()); // [2], [3]
         assertTrue(lines(d).get(0).contains("dropped (data.overlong: drop)"), lines(d).toString());
-        DataScan.Result e = scan(f, 3).optOverlong("error").build().scan();
+        DataScan.Result e = scan(f, 3).optOverlong(Overlong.ERROR).build().scan();
         assertEquals(6, e.count(DataScan.Kind.OVERLONG));
         assertEquals(DataScan.MAX_EXAMPLES, e.issues().size());
         assertEquals("overlong ERROR 3 example is 5 tokens, more than seq_len + 1 = 4 (data.overlong: error)", lines(e).get(0));
         assertEquals(2, e.examples());
-        assertThrows(IllegalArgumentException.class, () -> scan(f, 3).optOverlong("cut"));
+        assertThrows(NullPointerException.class, () -> scan(f, 3).optOverlong(null));
     }
 
     @Test

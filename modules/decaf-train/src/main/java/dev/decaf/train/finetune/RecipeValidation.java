@@ -347,7 +347,7 @@ public final class RecipeValidation {
         private DataScan.Result measure(Path file, int seqLen, TextTokenizer tok) throws IOException {
             Recipe.Data d = recipe.data();
             return DataScan.builder().setFile(file).setSeqLen(seqLen).optTokenizer(tok).optFormat(d.format())
-                    .optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong().name()).optPacking(d.packing())
+                    .optSkipBadLines(d.skipBadLines()).optOverlong(d.overlong()).optPacking(d.packing())
                     .optTemplate(d.template())
                     .optChatTemplate(TokenizerFiles.holdsMessages(file, d) ? chatTemplate() : null)
                     .build().scan();
