@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
     int batchSize = 8;
 
     @Option(names = "--seq-len", paramLabel = "N",
-            description = "Context for packed text, at most the model's positions - 1 (default: that most);"
+            description = "Context for packed text, at most the model's positions, as train.seq_len (default: that most);"
                     + " a longer one is refused.")
     Integer seqLen;
 
@@ -145,7 +145,7 @@ final class EvalCommand implements Callable<Integer> {
      * a script reading the {@code --json} line would never see a note that it was capped.
      */
     private void checkSeqLen(Path model, int positions) {
-        int most = Math.max(1, positions - 1);
+        int most = positions;
         if (seqLen != null && seqLen > most) {
             throw new IllegalArgumentException("--seq-len " + seqLen + " is longer than " + model + " allows: its "
                     + positions + " positions take blocks of at most " + most + " + 1 tokens (use --seq-len "

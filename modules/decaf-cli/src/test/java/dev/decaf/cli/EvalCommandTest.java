@@ -110,9 +110,9 @@ class EvalCommandTest {
         assertEquals(23 * 31, j.get("tokens").asLong());
 
         DecafCliTest.Run longest = InferCli.run("eval", "--model", model.toString(), "--data", data.toString(),
-                "--seq-len", "63");
+                "--seq-len", "64"); // the model's 64 positions, as train.seq_len allows
         assertEquals(0, longest.code(), longest.err());
-        assertTrue(longest.out().contains("packed into blocks of 64 tokens"), longest.out());
+        assertTrue(longest.out().contains("packed into blocks of 65 tokens"), longest.out());
     }
 
     @Test
@@ -122,7 +122,7 @@ class EvalCommandTest {
                 "--seq-len", "500", "--json");
         assertEquals(2, r.code(), r.out());
         assertEquals("decaf: --seq-len 500 is longer than " + model + " allows: its 64 positions take blocks of at most"
-                + " 63 + 1 tokens (use --seq-len 63 or less) (--verbose shows the stack trace)", r.err().strip());
+                + " 64 + 1 tokens (use --seq-len 64 or less) (--verbose shows the stack trace)", r.err().strip());
         assertTrue(r.out().isEmpty(), "no loss at another context: " + r.out());
     }
 

@@ -52,8 +52,8 @@ import java.util.function.Consumer;
  *       Sequences are batched in file order, right-padded, with an attention mask, so each gets the
  *       logits it gets alone. No tokenizer is needed.
  *   <li><b>Text, JSON lines text, prompt–completion</b>: {@link LmDataset} (no shuffling, no
- *       hold-out) with context {@code seqLen = min(max_positions − 1, requested)}, i.e. rows of at
- *       most {@code max_positions} tokens, and its loss mask (completion tokens only for
+ *       hold-out) with context {@code seqLen = min(max_positions, requested)} — the longest a fine-tune
+ *       may train at ({@code train.seq_len}) — i.e. rows of {@code seqLen + 1} tokens, and its loss mask (completion tokens only for
  *       prompt–completion). Text is cut into blocks (the tail that does not fill one is not
  *       evaluated); prompt–completion examples are whole, truncated, dropped or refused when
  *       overlong, and packed (each isolated by its segment id) or one to a row, as the training
@@ -98,13 +98,13 @@ public final class Evaluator {
     }
 
     /**
-     * Returns the context used for packed data: {@code min(max_positions − 1, requested)}.
+     * Returns the context used for packed data: {@code min(max_positions, requested)}.
      *
      * @param requested the wanted context, or ≤ 0 for the model's longest
      * @return the context length
      */
     public int packedSeqLen(int requested) {
-        int longest = Math.max(1, model.config().maxPositions() - 1);
+        int longest = model.config().maxPositions(); // seqLen inputs, as train.seq_len allows
         return requested > 0 ? Math.min(longest, requested) : longest;
     }
 
@@ -116,7 +116,7 @@ public final class Evaluator {
      * @param tokenizerFile the {@code tokenizer.json} (or its directory) that identifies the
      *     tokenizer for the token cache; may be null for {@code input_ids} files
      * @param batchSize sequences per forward pass, ≥ 1
-     * @param seqLen the context for packed data (capped at {@code max_positions − 1}); ≤ 0 for the
+     * @param seqLen the context for packed data (capped at {@code max_positions}); ≤ 0 for the
      *     longest
      * @return the loss
      * @throws DataException when the file is missing, empty or malformed (the message names the
@@ -163,7 +163,7 @@ public final class Evaluator {
      * @param tokenizerFile the {@code tokenizer.json} (or its directory); may be null for {@code
      *     input_ids} files
      * @param batchSize sequences per forward pass, ≥ 1
-     * @param seqLen the context for packed data (capped at {@code max_positions − 1}); ≤ 0 for the
+     * @param seqLen the context for packed data (capped at {@code max_positions}); ≤ 0 for the
      *     longest
      * @param overlong what becomes of an example longer than a row
      * @param packing whether prompt–completion and messages examples are packed several to a row

@@ -185,7 +185,7 @@ class EvaluatorTest {
         Evaluator ev = new Evaluator(model, manager);
         for (int seqLen : new int[] {16, 0, 1000}) {
             int used = ev.packedSeqLen(seqLen);
-            assertEquals(seqLen == 16 ? 16 : 63, used, "min(max positions − 1, --seq-len)");
+            assertEquals(seqLen == 16 ? 16 : 64, used, "min(max positions, --seq-len)");
             long[] tokens = new long[1];
             double want = referencePacked(stream, ones, used, tokens);
             Evaluator.Result r = ev.evaluate(file, tok, tokFile, 3, seqLen);
