@@ -130,31 +130,6 @@ public final class Evaluator {
     }
 
     /**
-     * Evaluates a data file, choosing what becomes of overlong examples and whether
-     * prompt–completion examples are packed, with the default prompt template and no chat template
-     * (as the full form below with {@link PromptTemplate#defaultTemplate()} and null).
-     *
-     * @param file a {@code .txt}, {@code .jsonl} or {@code .json} file
-     * @param tokenizer the tokenizer; may be null for pre-tokenised {@code input_ids} files
-     * @param tokenizerFile the {@code tokenizer.json} (or its directory); may be null for {@code
-     *     input_ids} files
-     * @param batchSize sequences per forward pass, ≥ 1
-     * @param seqLen the context for packed data; ≤ 0 for the longest
-     * @param overlong what becomes of an example longer than a row
-     * @param packing whether prompt–completion examples are packed several to a row
-     * @param cacheDir the token cache directory, or null for the default
-     * @param warnings receives what the user should know
-     * @return the loss
-     * @throws DataException when the file is missing, empty or malformed
-     * @throws IOException on a read error
-     */
-    public Result evaluate(Path file, TextTokenizer tokenizer, Path tokenizerFile, int batchSize, int seqLen,
-            Overlong overlong, boolean packing, Path cacheDir, Consumer<String> warnings) throws IOException {
-        return evaluate(file, tokenizer, tokenizerFile, batchSize, seqLen, overlong, packing,
-                PromptTemplate.defaultTemplate(), null, cacheDir, warnings);
-    }
-
-    /**
      * Evaluates a data file with every data option: overlong examples, packing, and the prompt
      * and chat templates.
      *

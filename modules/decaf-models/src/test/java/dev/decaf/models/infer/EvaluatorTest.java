@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.decaf.text.data.DataException;
 import dev.decaf.text.data.Overlong;
+import dev.decaf.text.template.PromptTemplate;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.checkpoint.ModelDirectory;
@@ -251,7 +252,7 @@ class EvaluatorTest {
         for (boolean packing : new boolean[] {true, false}) {
             // packed rows of 40 positions isolate their examples: the same as one example a row
             Evaluator.Result r = new Evaluator(model, manager).evaluate(file, tok, tokFile, 2, 40, Overlong.TRUNCATE,
-                    packing, null, w -> {});
+                    packing, PromptTemplate.defaultTemplate(), null, null, w -> {});
             assertEquals(count, r.tokens());
             assertEquals(sum / count, r.loss(), 1e-5, "packing " + packing);
         }
@@ -274,11 +275,13 @@ class EvaluatorTest {
 
         Path longSeq = writeIds(tmp.resolve("long.jsonl"), randomSequences(3, 66));
         e = assertThrows(DataException.class,
-                () -> ev.evaluate(longSeq, null, null, 2, 0, Overlong.ERROR, true, null, w -> {}));
+                () -> ev.evaluate(longSeq, null, null, 2, 0, Overlong.ERROR, true, PromptTemplate.defaultTemplate(), null, null,
+                        w -> {}));
         assertEquals(longSeq + ":1: input_ids has 66 ids, more than the model's 64 positions + 1 (overlong is error)",
                 e.getMessage());
         List<String> warnings = new ArrayList<>();
-        Evaluator.Result cut = ev.evaluate(longSeq, null, null, 2, 0, Overlong.TRUNCATE, true, null, warnings::add);
+        Evaluator.Result cut = ev.evaluate(longSeq, null, null, 2, 0, Overlong.TRUNCATE, true,
+                PromptTemplate.defaultTemplate(), null, null, warnings::add);
         assertEquals(64, cut.tokens(), "the first 65 ids kept: 64 predictions");
         assertEquals(List.of(longSeq + ": truncated 1 of 1 examples longer than max_positions + 1 = 65 ids"), warnings);
 

@@ -152,7 +152,6 @@ public final class DataScan {
     private final int seqLen;
     private final boolean skipBadLines;
     private final Overlong overlong;
-    private final boolean packing;
     private final int maxLineBytes;
     private final PromptTemplate template;
     private final ChatTemplate chatTemplate;
@@ -165,9 +164,8 @@ public final class DataScan {
     private long tokens;
     private long keptTokens;
     private long keptSamples;
-    /** Rows of whole supervised examples, laid out as {@link PackPlan#greedy} does, and the positions used in the last. */
-    private long rows;
-    private long rowPositions;
+    /** Rows of whole supervised examples, laid out as {@link PackPlan#greedy} lays them out. */
+    private final PackPlan.Filler rows;
     private long longest = -1;
     private long longestLine;
     private long overlongCount;
@@ -183,7 +181,7 @@ public final class DataScan {
         this.seqLen = b.seqLen;
         this.skipBadLines = b.skipBadLines;
         this.overlong = b.overlong;
-        this.packing = b.packing;
+        this.rows = new PackPlan.Filler(b.seqLen, b.packing);
         this.maxLineBytes = b.maxLineBytes;
         this.template = b.template;
         this.chatTemplate = b.chatTemplate;
@@ -445,12 +443,7 @@ public final class DataScan {
         keptTokens += kept;
         if (kept > 0) {
             keptSamples++;
-            long positions = kept - 1;
-            if (!packing || rows == 0 || rowPositions + positions > seqLen) {
-                rows++;
-                rowPositions = 0;
-            }
-            rowPositions += positions;
+            rows.place(kept - 1);
         }
     }
 
@@ -474,7 +467,7 @@ public final class DataScan {
         if (format == DataFormat.TOKENS) {
             return keptSamples;
         }
-        return format != null && format.supervised() ? rows : keptTokens / (seqLen + 1L);
+        return format != null && format.supervised() ? rows.rows() : keptTokens / (seqLen + 1L);
     }
 
     /** A line LineReader refused: too long (a bad line) or not UTF-8 (which stops LmDataset whatever the options). */

@@ -24,21 +24,51 @@ final class PackPlan {
     static int[] greedy(int[] positions, int seqLen) {
         int[] starts = new int[positions.length + 1];
         int rows = 0;
-        int used = 0;
+        Filler filler = new Filler(seqLen, true);
         for (int e = 0; e < positions.length; e++) {
             int n = positions[e];
             if (n < 1 || n > seqLen) {
                 throw new IllegalArgumentException("example " + e + " has " + n + " positions; a row holds 1 to "
                         + seqLen);
             }
-            if (e == 0 || used + n > seqLen) {
+            if (filler.place(n)) {
                 starts[rows++] = e;
-                used = 0;
             }
-            used += n;
         }
         starts[rows] = positions.length;
         return Arrays.copyOf(starts, rows + 1);
+    }
+
+    /**
+     * The rule one example at a time, for a plan made as examples arrive ({@link #greedy}) or rows
+     * only counted ({@link DataScan}): greedy when packing, else one example per row.
+     */
+    static final class Filler {
+        private final long seqLen;
+        private final boolean packing;
+        private long rows;
+        private long used;
+
+        Filler(long seqLen, boolean packing) {
+            this.seqLen = seqLen;
+            this.packing = packing;
+        }
+
+        /** Places the next example of {@code positions} positions; returns whether it starts a row. */
+        boolean place(long positions) {
+            boolean starts = !packing || rows == 0 || used + positions > seqLen;
+            if (starts) {
+                rows++;
+                used = 0;
+            }
+            used += positions;
+            return starts;
+        }
+
+        /** Returns the rows started so far. */
+        long rows() {
+            return rows;
+        }
     }
 
     /**
