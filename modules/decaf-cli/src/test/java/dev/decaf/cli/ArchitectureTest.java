@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layout of ../shared/DESIGN.md, checked on the sources of every module: each module imports
- * only the modules below it (core ← text ← models, core ← djl ← models ← train ← cli), the
+ * only the modules below it (core ← text ← models, core ← djl ← models ← train ← sweep ← cli), the
  * engine-free modules import no tensor engine, and no two packages import each other, directly
  * or around a cycle.
  */
@@ -36,8 +36,10 @@ class ArchitectureTest {
             "decaf-djl", Set.of("decaf-core"),
             "decaf-models", Set.of("decaf-core", "decaf-text", "decaf-djl"),
             "decaf-train", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models"),
+            "decaf-sweep", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"),
             "decaf-bench", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models"),
-            "decaf-cli", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-bench"));
+            "decaf-cli", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep",
+                    "decaf-bench"));
 
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
