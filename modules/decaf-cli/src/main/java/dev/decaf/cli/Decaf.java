@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         version = "decaf 0.1.0-SNAPSHOT",
         description = "Fine-tune small language models on the JVM with weight decay done right.",
         subcommands = {FinetuneCommand.class, EvalCommand.class, GenerateCommand.class, InitCommand.class,
-            GroupsCommand.class, TokenizerCommand.class, RecipesCommand.class, BenchCommand.class,
+            GroupsCommand.class, TokenizerCommand.class, RecipesCommand.class, SweepCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./decaf finetune", "  ./decaf finetune recipes/quickstart.yaml --set optimizer.name=adamc",
             "  ./decaf eval --model models/quickstart-base --data data.jsonl --json",

@@ -117,7 +117,8 @@ final class HelpExamples {
 
     /** Whether an example trains or benchmarks (minutes): it is parsed, not run. */
     static boolean slow(List<String> args) {
-        return !args.contains("--help") && (args.get(0).equals("finetune") || args.get(0).equals("bench"));
+        return !args.contains("--help") && (args.get(0).equals("finetune") || args.get(0).equals("bench")
+                || args.get(0).equals("sweep"));
     }
 
     /**

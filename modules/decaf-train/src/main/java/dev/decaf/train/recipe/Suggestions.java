@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** "Did you mean" hints: the nearest candidate by edit distance, and what to say about an unknown key. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {}
 
@@ -53,7 +53,7 @@ final class Suggestions {
      * @param candidates the known words, in preference order
      * @return the suggestion or null
      */
-    static String nearest(String word, Collection<String> candidates) {
+    public static String nearest(String word, Collection<String> candidates) {
         String w = word.toLowerCase(Locale.ROOT);
         int limit = w.length() <= 4 ? 1 : 2;
         String best = null;
