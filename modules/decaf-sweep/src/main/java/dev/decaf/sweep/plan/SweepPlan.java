@@ -47,8 +47,8 @@ public record SweepPlan(SweepFile sweep, List<Trial> trials) {
         Set<Problem> problems = new LinkedHashSet<>();
         List<Trial> trials = new ArrayList<>();
         Map<String, Trial> byId = new HashMap<>();
-        // the hash must not depend on where the trial writes: every trial is resolved with one out
-        String placeholderOut = "out=" + sweep.out().resolve("trials").resolve("_").resolve(RUN_DIR);
+        // the id must not depend on where the trial writes: every trial is hashed with one out
+        String placeholderOut = "out=" + Path.of("trials", "_", RUN_DIR).toAbsolutePath().getRoot().resolve("trial");
         Recipe.Loader loader = Recipe.loader();
         for (int index = 0; index < n; index++) {
             Map<String, String> values = new LinkedHashMap<>();

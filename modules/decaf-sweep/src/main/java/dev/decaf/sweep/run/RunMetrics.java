@@ -15,11 +15,13 @@ import java.util.Map;
  * noisy to compare trials by) and the last step's gradient norm; from {@code weight_decay.json},
  * λ and its timescales.
  *
+ * @param initialValLoss the validation loss before the first step (the run's {@code "initial": true}
+ *     row; a resumed run keeps it), NaN when not measured
  * @param trainLoss mean training loss over the last ⌈steps/10⌉ steps (NaN without metrics)
  * @param lastGradNorm the last step's global gradient norm (before clipping)
  * @param weightDecay weight_decay.json's object (empty when the run wrote none)
  */
-public record RunMetrics(double trainLoss, double lastGradNorm, Map<String, Object> weightDecay) {
+public record RunMetrics(double initialValLoss, double trainLoss, double lastGradNorm, Map<String, Object> weightDecay) {
 
     /** The file a run describes its λ in. */
     public static final String WEIGHT_DECAY_FILE = "weight_decay.json";
@@ -50,7 +52,27 @@ public record RunMetrics(double trainLoss, double lastGradNorm, Map<String, Obje
         } catch (NoSuchFileException e) {
             // a run from before weight_decay.json: λ and τ stay empty
         }
-        return new RunMetrics(loss, grad, decay);
+        return new RunMetrics(initialValLoss(run), loss, grad, decay);
+    }
+
+    private static double initialValLoss(Path run) throws IOException {
+        Path file = run.resolve("metrics.jsonl");
+        if (!Files.exists(file)) {
+            return Double.NaN;
+        }
+        for (String line : Files.readAllLines(file)) {
+            if (line.contains("\"initial\"")) {
+                try {
+                    Map<String, Object> m = Json.parseObject(line);
+                    if (Boolean.TRUE.equals(m.get("initial")) && m.get("val_loss") instanceof Number v) {
+                        return v.doubleValue();
+                    }
+                } catch (IllegalArgumentException e) {
+                    // a torn line: look on
+                }
+            }
+        }
+        return Double.NaN;
     }
 
     /**

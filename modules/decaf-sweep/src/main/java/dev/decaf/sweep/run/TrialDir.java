@@ -105,6 +105,9 @@ public final class TrialDir {
         return dir.resolve("claim-" + g + ".json");
     }
 
+    /** A state and the claim generation it was read from. */
+    private record Look(TrialState state, int generation) {}
+
     /**
      * Returns the trial's state.
      *
@@ -112,22 +115,31 @@ public final class TrialDir {
      * @throws IOException on I/O errors
      */
     public TrialState state() throws IOException {
+        return look().state();
+    }
+
+    private Look look() throws IOException {
         if (Files.exists(dir.resolve(DONE_FILE))) {
-            return TrialState.DONE;
+            return new Look(TrialState.DONE, -1);
         }
         int g = latestGeneration();
         if (g == 0) {
-            return TrialState.PENDING;
+            return new Look(TrialState.PENDING, 0);
         }
         Optional<Map<String, Object>> failed = failure();
         if (failed.isPresent() && ((Number) failed.get().get("generation")).intValue() >= g) {
-            return TrialState.FAILED;
+            return new Look(TrialState.FAILED, g);
         }
-        Optional<Claim> claim = latestClaim();
+        Optional<Claim> claim;
+        try {
+            claim = Optional.of(Claim.fromJson(Files.readString(claimFile(g))));
+        } catch (NoSuchFileException e) {
+            claim = Optional.empty();
+        }
         if (claim.isEmpty() || claim.get().released()) {
-            return TrialState.PENDING;
+            return new Look(TrialState.PENDING, g);
         }
-        return alive(claim.get(), g) ? TrialState.RUNNING : TrialState.STALE;
+        return new Look(alive(claim.get(), g) ? TrialState.RUNNING : TrialState.STALE, g);
     }
 
     private boolean alive(Claim c, int g) throws IOException {
@@ -166,8 +178,8 @@ public final class TrialDir {
      * @throws IOException on I/O errors
      */
     public Optional<Claim> tryClaim(Instant retryFailedBefore) throws IOException {
-        TrialState s = state();
-        switch (s) {
+        Look look = look();
+        switch (look.state()) {
             case DONE, RUNNING -> {
                 return Optional.empty();
             }
@@ -179,10 +191,14 @@ public final class TrialDir {
             }
             default -> { }
         }
-        int g = latestGeneration() + 1;
+        // the generation after the one the decision was read from: if anyone claimed since, the
+        // link below finds that name taken and this claimant backs off
+        int g = look.generation() + 1;
         Claim mine = Claim.ofThisProcess(g);
-        Path tmp = dir.resolve(".claim-" + g + "." + mine.pid() + ".tmp");
-        Files.writeString(tmp, mine.toJson());
+        // a name of its own (threads of one process share a pid), created new: never another's inode
+        Path tmp = dir.resolve(".claim-" + g + "." + mine.pid() + "." + java.util.UUID.randomUUID() + ".tmp");
+        Files.writeString(tmp, mine.toJson(), java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
         try {
             Files.createLink(claimFile(g), tmp);
         } catch (FileAlreadyExistsException e) {

@@ -160,7 +160,7 @@ public final class TrialRun {
         m.put("values", trial.get("values"));
         RunMetrics metrics = RunMetrics.read(dir.runDir());
         put(m, "val_loss", o.valAfter());
-        put(m, "val_loss_before", o.valBefore());
+        put(m, "val_loss_before", metrics.initialValLoss());
         put(m, "train_loss", metrics.trainLoss());
         put(m, "grad_norm", metrics.lastGradNorm());
         m.put("steps", o.state().step());
