@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -17,9 +15,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * {@code grad_norm.png}: the gradient norm against the step, one line per optimizer ({@link
- * GradNormCurve}, the mean over its trials), so AdamW's and AdamC's can be compared. The y axis is
- * logarithmic when every norm is positive (norms fall by orders of magnitude early in a run), else
- * linear.
+ * GradNormCurve}, the mean over its trials), so AdamW's and AdamC's can be compared (linear axes,
+ * as in a run's own {@code loss.png}).
  */
 final class GradNormPlot {
 
@@ -51,29 +48,20 @@ final class GradNormPlot {
      */
     static JFreeChart chart(List<GradNormCurve> curves) {
         XYSeriesCollection data = new XYSeriesCollection();
-        boolean positive = true;
         for (GradNormCurve c : curves) {
             String label = String.format(Locale.ROOT, "%s (mean of %d trial%s)", c.optimizer(), c.trials(),
                     c.trials() == 1 ? "" : "s");
             XYSeries s = new XYSeries(label, true, false);
             for (Map.Entry<Long, Double> e : c.meanByStep().entrySet()) {
                 s.add(e.getKey().doubleValue(), e.getValue());
-                positive &= e.getValue() > 0;
             }
             data.addSeries(s);
         }
-        ValueAxis y;
-        if (positive) {
-            LogAxis log = new LogAxis("gradient norm (log scale)");
-            log.setAutoRangeMinimumSize(0.1);
-            y = log;
-        } else {
-            NumberAxis linear = new NumberAxis("gradient norm");
-            linear.setAutoRangeIncludesZero(false);
-            y = linear;
-        }
+        NumberAxis y = new NumberAxis("gradient norm");
+        y.setAutoRangeIncludesZero(false);
         NumberAxis x = new NumberAxis("step");
         x.setAutoRangeIncludesZero(false);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < curves.size(); i++) {
             renderer.setSeriesPaint(i, ChartPng.color(i));

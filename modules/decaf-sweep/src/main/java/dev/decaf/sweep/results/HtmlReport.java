@@ -21,7 +21,7 @@ public final class HtmlReport {
             .counts span{font-weight:bold}
             figure{margin:0}img{max-width:100%;height:auto;border:1px solid #ddd}
             figcaption,.note{color:#555;font-size:.9em}.skipped{color:#8a5a00}
-            table{border-collapse:collapse;font-size:.85em}
+            .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em}
             th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
             th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
             tr.failed td{background:#fdecea}td.error{max-width:40em;overflow-wrap:anywhere;white-space:pre-wrap}
@@ -84,7 +84,7 @@ public final class HtmlReport {
 
     private static void table(StringBuilder h, String id, Table t) {
         int status = t.columns().indexOf("status");
-        h.append("<table id=\"").append(id).append("\">\n<thead><tr>");
+        h.append("<div class=\"scroll\">\n<table id=\"").append(id).append("\">\n<thead><tr>");
         for (String c : t.columns()) {
             h.append("<th>").append(escape(c)).append("</th>");
         }
@@ -100,7 +100,7 @@ public final class HtmlReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table>\n</div>\n");
     }
 
     /** A cell as shown: empty when unknown, 4 significant digits for a double. */

@@ -78,9 +78,10 @@ public final class SweepReport {
             return ReportFigure.skipped(title, VAL_LOSS_PNG,
                     "no finished trial has both a validation loss and a known τ_epoch > 0 (λ = 0 has none).");
         }
-        String lines = axes.contains(TauCurve.DATA_FRACTION)
-                ? "one line per " + TauCurve.DATA_FRACTION + " value"
-                : "one line (the sweep has no " + TauCurve.DATA_FRACTION + " axis)";
+        List<String> lineAxes = TauCurve.lineAxes(axes);
+        String lines = lineAxes.isEmpty()
+                ? "one line (the sweep has no " + TauCurve.DATA_FRACTION + " axis)"
+                : "one line per value of " + String.join(" × ", lineAxes);
         String caption = "Mean validation loss over seeds against τ_epoch (log scale), " + lines
                 + "; error bars ± one sample standard deviation where there are two seeds or more; "
                 + "the diamond marks each line's lowest mean.";

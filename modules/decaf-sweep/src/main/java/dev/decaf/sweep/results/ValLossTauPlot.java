@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYPointerAnnotation;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
@@ -22,7 +22,7 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * {@code val_loss_vs_tau_epoch.png}: the validation loss against τ_epoch on a log-scale x axis, one
- * line per {@link TauCurve} (dataset size), each point the mean over the seeds with an error bar of
+ * line per {@link TauCurve} (dataset size, and optimizer or width where the sweep varies them), each point the mean over the seeds with an error bar of
  * ± one sample standard deviation where there are two seeds or more, and each line's optimum
  * ({@link TauCurve#optimum}, the lowest mean) drawn as a large diamond with a label giving its loss
  * and τ_epoch.
@@ -77,10 +77,9 @@ final class ValLossTauPlot {
             optima.addSeries(best);
         }
 
-        LogAxis x = new LogAxis("τ_epoch = B / (γ_max·λ·N), log scale");
-        x.setSmallestValue(1e-12);
-        // a single τ would give an empty range on a log axis: keep at least a factor ~3 around it
-        x.setAutoRangeMinimumSize(0.5);
+        // LogarithmicAxis labels plain values at 1, 2, … 9 × 10^k (LogAxis writes 10^0.2)
+        LogarithmicAxis x = new LogarithmicAxis("τ_epoch = B / (γ_max·λ·N), log scale");
+        x.setStrictValuesFlag(false);
         NumberAxis y = new NumberAxis("validation loss (mean over seeds ± sample std)");
         y.setAutoRangeIncludesZero(false);
 
