@@ -106,6 +106,18 @@ class SweepReportTest {
                 html);
     }
 
+    @Test
+    void aSweepOfOneTrialWithOneLoggedStepStillDrawsBothPlots() throws IOException {
+        Path out = tmp.resolve("one");
+        List<TrialRecord> trials = List.of(Trials.done("only", Trials.values("optimizer.name", "adamc"), 0.1, 2.0, 1.5,
+                1.25, Trials.metrics(tmp.resolve("run"), 0.75)));
+        SweepReport.write(out, "one", List.of("optimizer.name"), trials);
+        BufferedImage tau = ImageIO.read(out.resolve(SweepReport.VAL_LOSS_PNG).toFile());
+        assertTrue(count(tau, ChartPng.color(0).getRGB()) > 50, "the single point and its optimum marker are drawn");
+        BufferedImage grad = ImageIO.read(out.resolve(SweepReport.GRAD_NORM_PNG).toFile());
+        assertEquals(GradNormPlot.WIDTH, grad.getWidth());
+    }
+
     /** Pixels of exactly this colour. */
     private static int count(BufferedImage image, int rgb) {
         int n = 0;
