@@ -7,7 +7,7 @@ import java.io.IOException;
  * builtins, so the shell itself spins and killing it stops the loop), for measuring training
  * beside someone else's job. Close it to kill it.
  */
-final class BusyLoop implements AutoCloseable {
+public final class BusyLoop implements AutoCloseable {
 
     private final Process process;
 
@@ -16,7 +16,7 @@ final class BusyLoop implements AutoCloseable {
     }
 
     /** Starts the loop. */
-    static BusyLoop start() {
+    public static BusyLoop start() {
         try {
             return new BusyLoop(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.decaf.cli;
 import dev.decaf.bench.ContendedBenchmark;
 import dev.decaf.bench.OptimizerBenchmark;
 import dev.decaf.bench.ParameterSet;
+import dev.decaf.bench.SweepLayoutBenchmark;
 import dev.decaf.bench.TrainBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Option;
 /** {@code decaf bench}: benchmarks that report ratios against baselines measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run benchmarks (ratios against baselines measured in the same run).",
-        footer = {"", "Examples:", "  ./decaf bench optimizer --help", "  ./decaf bench train --help"},
-        subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class})
+        footer = {"", "Examples:", "  ./decaf bench optimizer --help", "  ./decaf bench train --help",
+            "  ./decaf bench sweep --help"},
+        subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class, BenchCommand.Sweep.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -156,6 +158,46 @@ final class BenchCommand implements Runnable {
                     python.equals("none") ? null : python);
             System.out.println();
             System.out.print(TrainBenchmark.table(cases));
+            return 0;
+        }
+    }
+
+    /** {@code decaf bench sweep}. */
+    @Command(name = "sweep", mixinStandardHelpOptions = true,
+            description = {"Trials per hour of one sweep grid as N workers × 1 thread against 1 worker × N threads",
+                "(N = cores), alternating A B A B over rounds in one run; --contended also beside a busy loop on one core."},
+            footer = {"", "Examples:", "  ./decaf bench sweep", "  ./decaf bench sweep --rounds 1 --contended",
+                "", "The default grid, recipes/sweeps/bench-workers.yaml, is 4 trials of 100 quick-start steps: about 4"
+                    + " minutes per round on a quiet 2-core machine."})
+    static final class Sweep implements Callable<Integer> {
+
+        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "SWEEP",
+                description = "The sweep file whose grid is timed (default: recipes/sweeps/bench-workers.yaml).")
+        Path file;
+
+        @Option(names = "--rounds", description = "Rounds, each running both layouts (default: ${DEFAULT-VALUE}).")
+        int rounds = 2;
+
+        @Option(names = "--contended", description = "Also measure each round with one core busy.")
+        boolean contended;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : Launcher.home().resolve("recipes/sweeps/bench-workers.yaml");
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
+            System.out.println("decaf bench sweep: " + f + ", " + rounds + " rounds, "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
+            List<SweepLayoutBenchmark.Row> rows;
+            try {
+                rows = SweepLayoutBenchmark.run(System.out, f, rounds, contended);
+            } catch (dev.decaf.sweep.plan.SweepException e) {
+                e.problems().forEach(p -> System.err.println("decaf: " + p));
+                return Errors.BAD_INPUT;
+            }
+            System.out.println();
+            System.out.print(SweepLayoutBenchmark.table(rows));
             return 0;
         }
     }
