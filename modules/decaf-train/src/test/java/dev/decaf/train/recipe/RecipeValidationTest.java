@@ -108,12 +108,20 @@ class RecipeValidationTest {
     }
 
     @Test
+    void dataFractionMustBeInZeroToOne() {
+        assertEquals(List.of("r.yaml:4: data.fraction: must be in (0, 1], got 0"),
+                problems(MINIMAL.replace("  train: builtin:shakespeare\n", "  train: builtin:shakespeare\n  fraction: 0\n")));
+        assertEquals(List.of("--set data.fraction=1.5: data.fraction: must be in (0, 1], got 1.5"),
+                problems(MINIMAL, "data.fraction=1.5"));
+    }
+
+    @Test
     void wrongTypes() {
         assertEquals(List.of(
                         "r.yaml:5: optimizer: expected a section (a mapping with keys name, lr, betas, eps, weight_decay,"
                                 + " groups), got 'adamw'",
                         "r.yaml:6: data: expected a section (a mapping with keys train, validation, validation_fraction,"
-                                + " format, template, skip_bad_lines, overlong, packing), got a list",
+                                + " fraction, format, template, skip_bad_lines, overlong, packing), got a list",
                         "r.yaml:8: generate.max_tokens: expected an integer, got a list",
                         "r.yaml:9: generate.prompts[1]: expected a string, got a mapping",
                         "r.yaml:10: task: expected a string, got a mapping"),
