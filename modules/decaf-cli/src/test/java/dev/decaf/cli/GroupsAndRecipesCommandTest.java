@@ -50,6 +50,28 @@ class GroupsAndRecipesCommandTest {
     }
 
     @Test
+    void cautiousDecayShowsItsRuleAndMask() throws Exception {
+        // adamw-cautious: every decayed group inherits the cautious rule, printed with its mask
+        Path all = Files.writeString(tmp.resolve("cautious.yaml"), Files.readString(recipe("c.yaml", " llm", "  steps: 100"))
+                .replace("name: adamc", "name: adamw-cautious"));
+        DecafCliTest.Run run = DecafCliTest.run("groups", "--model", "../../models/quickstart-base", "--recipe", all.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().startsWith("CautiousAdamW: decay θ ← θ·(1 − γ_t·λ) where m_t·θ ≥ 0 (cautious), λ=0.1;"),
+                run.out());
+        assertTrue(line(run.out(), "hidden ").matches("hidden\\s+28\\s+1,622,016\\s+0\\.1\\s+cautious.*"), run.out());
+        assertTrue(line(run.out(), "no_decay ").matches("no_decay\\s+9\\s+1,728\\s+0 \\(none\\)\\s+-.*"), run.out());
+        // one group of an AdamC run made cautious: the others keep AdamC's rule
+        Path one = recipe("one.yaml", "\n    - name: embed\n      match: {kind: [embedding]}\n      rule: cautious",
+                "  steps: 100");
+        DecafCliTest.Run mixed = DecafCliTest.run("groups", "--model", "../../models/quickstart-base", "--recipe",
+                one.toString());
+        assertEquals(0, mixed.code(), mixed.err());
+        assertTrue(line(mixed.out(), "embed ").matches("embed\\s+1\\s+196,608\\s+0\\.1\\s+cautious\\s+1.*"), mixed.out());
+        assertTrue(line(mixed.out(), "default ").matches("default\\s+28\\s+1,622,016\\s+0\\.1\\s+corrected.*"),
+                mixed.out());
+    }
+
+    @Test
     void aCustomGroupListDoesNotDecayTheNormsItLeavesOut() throws Exception {
         // only the embedding is named: the 28 hidden matrices decay as the optimizer says, the 9
         // RMSNorm gains (9 × 192 = 1,728) do not decay at all

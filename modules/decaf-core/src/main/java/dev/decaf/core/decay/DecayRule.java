@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How weight decay λ acts on a parameter θ at step t, given the scheduled learning rate γ_t and
- * the schedule's peak γ_max. This is the one stage in which AdamW and AdamC differ.
+ * the schedule's peak γ_max. This is the one stage in which AdamW, AdamC and the other members differ.
  *
  * <table>
  *   <caption>Decay rules</caption>
@@ -19,10 +19,13 @@ import java.util.Locale;
  *       <td>{@code torch.optim.Adam(weight_decay=λ)}</td></tr>
  *   <tr><td>{@link #STABLE}</td><td>θ ← θ·(1 − γ_t·λ/√v̄), v̄ = mean of v̂ over all parameters</td>
  *       <td>AdamS: Xie et al., NeurIPS 2023, "On the Overlooked Pitfalls of Weight Decay"</td></tr>
+ *   <tr><td>{@link #CAUTIOUS}</td><td>θ ← θ·(1 − γ_t·λ·𝟙[m_t·θ ≥ 0]), per coordinate</td>
+ *       <td>Chen et al. 2025, "Cautious Weight Decay", arXiv 2510.12402</td></tr>
  * </table>
  *
  * <p>The decoupled rules shrink θ by a factor {@code 1 − shrink(...)} computed once per step and
- * group; {@link #couplingCoefficient} is the λ added to the gradient by the coupled rule.
+ * group; {@link #couplingCoefficient} is the λ added to the gradient by the coupled rule. A
+ * {@link #masked()} rule applies that shrink only where a per-coordinate mask is 1.
  */
 public enum DecayRule {
     /** θ ← θ·(1 − γ_t·λ). */
@@ -72,6 +75,30 @@ public enum DecayRule {
         public boolean needsMeanSecondMoment() {
             return true;
         }
+    },
+    /**
+     * θ ← θ − γ_t·(u + λ·𝟙[u⊙θ ≥ 0]⊙θ), u = m̂/(√v̂ + ε) the Adam direction, θ = θ_{t−1}: decay only
+     * the coordinates where the update and the weight agree in sign. Since √v̂ + ε &gt; 0, sign(u) =
+     * sign(m_t), so the mask is 𝟙[m_t·θ_{t−1} ≥ 0]. Where it is 1 this is {@link #DECOUPLED} (the
+     * same shrink γ_t·λ, applied to θ_{t−1} before the Adam step, as AdamW); where it is 0 the
+     * coordinate is not decayed at all.
+     *
+     * <p>Against {@link #CORRECTED} (AdamC): AdamC changes the <em>size</em> of the decay with the
+     * schedule, cautious changes <em>which coordinates</em> decay. The two compose in principle
+     * (a masked γ_t²/γ_max shrink); decaf ships the mask on the decoupled size only.
+     *
+     * <p>Source: Chen et al. 2025, "Cautious Weight Decay", arXiv 2510.12402.
+     */
+    CAUTIOUS("cautious") {
+        @Override
+        public double shrink(double lambda, double lr, double maxLr, double meanSecondMoment) {
+            return lr * lambda;
+        }
+
+        @Override
+        public boolean masked() {
+            return true;
+        }
     };
 
     private final String recipeName;
@@ -112,8 +139,18 @@ public enum DecayRule {
     }
 
     /**
+     * Returns whether the shrink applies only to the coordinates where the first moment m_t and
+     * θ_{t−1} agree in sign (𝟙[m_t·θ_{t−1} ≥ 0]); elsewhere θ is not decayed.
+     *
+     * @return true for {@link #CAUTIOUS}
+     */
+    public boolean masked() {
+        return false;
+    }
+
+    /**
      * Returns the name used in recipes and tables ({@code decoupled}, {@code corrected}, {@code
-     * independent}, {@code l2}, {@code stable}).
+     * independent}, {@code l2}, {@code stable}, {@code cautious}).
      *
      * @return the name
      */
@@ -135,7 +172,7 @@ public enum DecayRule {
             }
         }
         throw new IllegalArgumentException(
-                "unknown decay rule '" + name + "': expected decoupled, corrected, independent, l2 or stable");
+                "unknown decay rule '" + name + "': expected decoupled, corrected, independent, l2, stable or cautious");
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * independent  λγ/γmax   = 0.1·0.5                = 0.05
  * l2           0, coupling coefficient λ = 0.1
  * stable       γλ/√v̄     = 3e-4/2e-3              = 0.15
+ * cautious     γλ        = 3e-4 (as decoupled), applied only where the mask m_t·θ ≥ 0 is 1
  * </pre>
  */
 class DecayRuleTest {
@@ -92,6 +93,17 @@ class DecayRuleTest {
     }
 
     @Test
+    void cautiousHasTheDecoupledShrinkMasked() {
+        assertClose(3e-4, DecayRule.CAUTIOUS.shrink(LAMBDA, LR, MAX_LR, VBAR));
+        assertClose(3e-4, DecayRule.CAUTIOUS.shrink(LAMBDA, LR, 1.0, 123.0)); // no γ_max, no v̄
+        assertEquals(0.0, DecayRule.CAUTIOUS.couplingCoefficient(LAMBDA), 0.0);
+        assertTrue(DecayRule.CAUTIOUS.masked());
+        for (DecayRule r : DecayRule.values()) {
+            assertEquals(r == DecayRule.CAUTIOUS, r.masked(), r.name());
+        }
+    }
+
+    @Test
     void stableWithZeroLambdaIsZeroEvenWhenVbarIsZero() {
         assertEquals(0.0, DecayRule.STABLE.shrink(0, LR, MAX_LR, 0.0), 0.0);
     }
@@ -111,6 +123,7 @@ class DecayRuleTest {
         assertFalse(DecayRule.CORRECTED.needsMeanSecondMoment());
         assertFalse(DecayRule.INDEPENDENT.needsMeanSecondMoment());
         assertFalse(DecayRule.COUPLED_L2.needsMeanSecondMoment());
+        assertFalse(DecayRule.CAUTIOUS.needsMeanSecondMoment());
     }
 
     @ParameterizedTest
@@ -125,6 +138,8 @@ class DecayRuleTest {
         "L2, COUPLED_L2",
         "StAbLe, STABLE",
         "coupled_l2, COUPLED_L2",
+        "cautious, CAUTIOUS",
+        "Cautious, CAUTIOUS",
     })
     void parse(String name, DecayRule expected) {
         assertSame(expected, DecayRule.parse(name));
@@ -137,6 +152,7 @@ class DecayRuleTest {
         assertEquals("independent", DecayRule.INDEPENDENT.recipeName());
         assertEquals("l2", DecayRule.COUPLED_L2.recipeName());
         assertEquals("stable", DecayRule.STABLE.recipeName());
+        assertEquals("cautious", DecayRule.CAUTIOUS.recipeName());
         for (DecayRule r : DecayRule.values()) {
             assertSame(r, DecayRule.parse(r.recipeName()));
             assertEquals(r.recipeName(), r.toString());
@@ -147,6 +163,7 @@ class DecayRuleTest {
     void badNameIsNamedInTheMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecayRule.parse("AdamW"));
         assertTrue(e.getMessage().contains("'AdamW'"), e.getMessage());
-        assertTrue(e.getMessage().contains("l2"), e.getMessage());
+        assertEquals("unknown decay rule 'AdamW': expected decoupled, corrected, independent, l2, stable or cautious",
+                e.getMessage());
     }
 }

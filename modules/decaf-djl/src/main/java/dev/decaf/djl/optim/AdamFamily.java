@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * 1. gradient    g ← clip(s·g) + c·θ          rescale, element clip, coupled L2 (rule {@code l2})
- * 2. decay       θ ← θ·(1 − shrink)            the group's {@link DecayRule} ({@link DecayStage})
+ * 2. decay       θ ← θ·(1 − shrink)            the group's {@link DecayRule} ({@link DecayStage}),
+ *                                              cautious: only where sign(m_t)·sign(θ) ≥ 0
  * 3. moments     t ← t + 1 ; m ← β1·m + (1−β1)·g ; v ← β2·v + (1−β2)·g²
  * 4. scaled step θ ← θ − (γ_t/(1−β1^t)) · m / (√v/√(1−β2^t) + ε)     ε added after bias correction
  * </pre>
@@ -232,7 +233,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
         double lr = settings.learningRate(parameterId, t) * st.group.lrScale();
         AdamSettings.checkLearningRate(lr, st.name, t);
         AdamCoefficients c = AdamCoefficients.of(t, lr, settings.beta1(), settings.beta2(), settings.eps(),
-                st.decay.shrink(lr), st.decay.coupling(), rescaleGrad, clipGrad);
+                st.decay.shrink(lr), st.decay.masked(), st.decay.coupling(), rescaleGrad, clipGrad);
         if (twoPhase == null) {
             executor.step(st, weight, grad, c);
         } else if (twoPhase.addMoments(executor, st, weight, grad, c, lr)) {

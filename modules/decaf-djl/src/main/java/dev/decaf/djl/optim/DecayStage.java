@@ -13,6 +13,7 @@ import dev.decaf.core.groups.GroupPlan;
  * independent  θ ← θ·(1 − λ·γ_t/γ_max)
  * l2           g ← g + λ·θ   (in the gradient stage, before the moments)
  * stable       θ ← θ·(1 − γ_t·λ/√v̄)              AdamS: waits for v̄ over every parameter
+ * cautious     θ ← θ·(1 − γ_t·λ) where m_t·θ ≥ 0   CautiousAdamW: masked per coordinate
  * </pre>
  *
  * The shrink s of θ ← θ·(1 − s) and the coupling c of g ← g + c·θ feed {@link
@@ -68,6 +69,11 @@ final class DecayStage {
         return lambda == 0 ? 0 : rule.shrink(lambda, lr, maxLr, meanSecondMoment);
     }
 
+    /** Returns whether the shrink applies only where sign(m_t)·sign(θ_{t−1}) ≥ 0 ({@code cautious}). */
+    boolean masked() {
+        return rule.masked();
+    }
+
     /** Returns c of g ← g + c·θ (λ for {@code l2}, else 0). */
     double coupling() {
         return rule.couplingCoefficient(lambda);
@@ -86,6 +92,7 @@ final class DecayStage {
             case INDEPENDENT -> "θ ← θ·(1 − λ·γ_t/γ_max)";
             case COUPLED_L2 -> "g ← g + λ·θ";
             case STABLE -> "θ ← θ·(1 − γ_t·λ/√v̄)";
+            case CAUTIOUS -> "θ ← θ·(1 − γ_t·λ) where m_t·θ ≥ 0";
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.decaf.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.decaf.djl.optim.kernel.AdamCoefficients;
@@ -65,13 +66,32 @@ final class NDArrayAdamStep {
     static void apply(NDArray w, NDArray m, NDArray v, AdamCoefficients c) {
         try (NDManager scope = w.getManager().newSubManager(w.getDevice())) {
             NDArray s = scalars(scope, w, c);
-            if (c.decay() != 1f) {
+            if (c.decay() != 1f && c.decayMasked()) {
+                maskedDecay(w, m, s);
+            } else if (c.decay() != 1f) {
                 w.muli(s.get(DECAY));
             }
             try (NDArray denom = v.sqrt().divi(s.get(BC2_SQRT)).addi(s.get(EPS));
                     NDArray update = m.mul(s.get(STEP_SIZE)).divi(denom)) {
                 w.subi(update);
             }
+        }
+    }
+
+    /**
+     * θ ← θ·d where sign(m)·sign(θ) ≥ 0, θ·1 elsewhere (the cautious mask), in place: a factor
+     * tensor of d and 1 multiplies θ, so each element is rounded as the kernels round it. The
+     * product of signs is exact, so the mask agrees with the kernels' comparisons element for
+     * element.
+     */
+    private static void maskedDecay(NDArray w, NDArray m, NDArray s) {
+        try (NDArray mSign = m.sign();
+                NDArray wSign = w.sign();
+                NDArray agree = mSign.muli(wSign).gte(0f);
+                NDArray one = w.onesLike();
+                NDArray d = one.mul(s.get(DECAY)); // DJL's where does not broadcast: d and 1 at θ's shape
+                NDArray factor = NDArrays.where(agree, d, one)) {
+            w.muli(factor);
         }
     }
 

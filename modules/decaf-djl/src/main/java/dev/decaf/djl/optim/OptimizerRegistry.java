@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * adamc     {@link AdamC}    θ ← θ·(1 − λ·γ_t²/γ_max)
  * adam-l2   {@link AdamL2}   g ← g + λ·θ
  * adams     {@link AdamS}    θ ← θ·(1 − γ_t·λ/√v̄)
+ * adamw-cautious  {@link CautiousAdamW}  θ ← θ·(1 − γ_t·λ) where m_t·θ ≥ 0, else θ
  * </pre>
  *
  * One list: recipes validate against {@link #names()} and build through {@link #builder(String)}
@@ -31,6 +32,7 @@ public final class OptimizerRegistry {
         BUILDERS.put("adamc", AdamC::builder);
         BUILDERS.put("adam-l2", AdamL2::builder);
         BUILDERS.put("adams", AdamS::builder);
+        BUILDERS.put("adamw-cautious", CautiousAdamW::builder);
     }
 
     private OptimizerRegistry() {}

@@ -9,10 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The golden trajectories from {@code golden/gen_adam_golden.py} (torch 1.13). */
+/**
+ * Golden trajectories (torch 1.13): {@link #INSTANCE} from {@code golden/gen_adam_golden.py},
+ * {@link #CAUTIOUS} from {@code golden/gen_cautious_golden.py}; both files share one layout.
+ */
 final class Golden {
 
-    static final Golden INSTANCE = load();
+    static final Golden INSTANCE = load("/golden/adam_trajectories.json");
+    static final Golden CAUTIOUS = load("/golden/cautious_trajectories.json");
 
     final Map<String, Object> root;
     final Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -32,8 +36,8 @@ final class Golden {
         }
     }
 
-    private static Golden load() {
-        try (InputStream in = Golden.class.getResourceAsStream("/golden/adam_trajectories.json")) {
+    private static Golden load(String resource) {
+        try (InputStream in = Golden.class.getResourceAsStream(resource)) {
             return new Golden(Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

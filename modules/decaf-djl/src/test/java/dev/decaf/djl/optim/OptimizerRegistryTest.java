@@ -13,10 +13,11 @@ class OptimizerRegistryTest {
     @Test
     void eachNameBuildsItsOptimizer() {
         Map<String, Class<?>> types = Map.of("adamw", AdamW.class, "adamc", AdamC.class, "adam-l2", AdamL2.class,
-                "adams", AdamS.class);
+                "adams", AdamS.class, "adamw-cautious", CautiousAdamW.class);
         Map<String, DecayRule> rules = Map.of("adamw", DecayRule.DECOUPLED, "adamc", DecayRule.CORRECTED,
-                "adam-l2", DecayRule.COUPLED_L2, "adams", DecayRule.STABLE);
-        assertEquals(List.of("adamw", "adamc", "adam-l2", "adams"), OptimizerRegistry.names());
+                "adam-l2", DecayRule.COUPLED_L2, "adams", DecayRule.STABLE,
+                "adamw-cautious", DecayRule.CAUTIOUS);
+        assertEquals(List.of("adamw", "adamc", "adam-l2", "adams", "adamw-cautious"), OptimizerRegistry.names());
         NamedParameterBlock block = new NamedParameterBlock(Map.of("w", new long[] {2, 2}));
         for (String name : OptimizerRegistry.names()) {
             assertEquals(rules.get(name), OptimizerRegistry.decayRule(name), name);
@@ -28,7 +29,7 @@ class OptimizerRegistryTest {
                 assertEquals(0.2, opt.weightDecay(), 0, name);
             }
         }
-        ValidationTest.assertRejects("optimizer.name must be one of [adamw, adamc, adam-l2, adams], got 'sgd'",
+        ValidationTest.assertRejects("optimizer.name must be one of [adamw, adamc, adam-l2, adams, adamw-cautious], got 'sgd'",
                 () -> OptimizerRegistry.builder("sgd"));
     }
 }

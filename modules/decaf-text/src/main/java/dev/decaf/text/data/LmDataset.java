@@ -74,13 +74,15 @@ public final class LmDataset {
     private final int seqLen;
     private final DataSplit train;
     private final DataSplit validation;
+    private final int trainPool;
     private final DataStats stats;
     private final List<String> warnings;
     private final boolean fromCache;
     private final int longestExample;
 
-    private LmDataset(DataFormat format, int seqLen, DataSplit train, DataSplit validation, DataStats stats,
-            List<String> warnings, boolean fromCache, int longestExample) {
+    private LmDataset(DataFormat format, int seqLen, DataSplit train, DataSplit validation, int trainPool,
+            DataStats stats, List<String> warnings, boolean fromCache, int longestExample) {
+        this.trainPool = trainPool;
         this.format = format;
         this.seqLen = seqLen;
         this.longestExample = longestExample;
@@ -104,6 +106,15 @@ public final class LmDataset {
     /** Returns the validation split (empty when neither a file nor a fraction was given). */
     public DataSplit validation() {
         return validation;
+    }
+
+    /**
+     * Returns the training examples left after the validation split (text: blocks), of which the
+     * training split holds {@link Builder#optTrainFraction the fraction}; equal to {@code
+     * train().examples()} at fraction 1.
+     */
+    public int trainPool() {
+        return trainPool;
     }
 
     /** Returns the sizes: documents, tokens, samples per split, dropped tokens, skipped lines. */
@@ -163,6 +174,7 @@ public final class LmDataset {
         private DataFormat format = DataFormat.AUTO;
         private Path validationFile;
         private double validationFraction;
+        private double trainFraction = 1.0;
         private long seed;
         private boolean shuffle = true;
         private boolean skipBadLines;
@@ -303,7 +315,24 @@ public final class LmDataset {
         }
 
         /**
-         * Sets the seed of the shuffling and of the validation hold-out (default 0).
+         * Trains on a fraction f of the training examples (text: of its blocks), taken after the
+         * validation split so the validation split is the same for every f: {@code max(1,
+         * round(f·N))} of the N left, a prefix of one permutation seeded by {@link #optSeed}, so a
+         * smaller fraction's examples are inside a larger one's (see {@link TrainSubset}). The
+         * token cache is the same for every f.
+         *
+         * @param fraction in (0, 1]; 1 (the default) trains on all of them
+         * @return this builder
+         */
+        public Builder optTrainFraction(double fraction) {
+            TrainSubset.count(0, fraction); // checks the range
+            this.trainFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the shuffling, of the validation hold-out and of the training subset
+         * (default 0).
          *
          * @param seed the seed
          * @return this builder
@@ -475,6 +504,8 @@ public final class LmDataset {
                 validationIdx = validationSource == null ? new int[0]
                         : identity((int) validationSource.exampleCount());
             }
+            int trainPool = trainIdx.length;
+            trainIdx = TrainSubset.of(trainIdx, trainFraction, seed);
             boolean pack = packing && trainSource.format().supervised();
             DataSplit train = new DataSplit("train", trainSource, trainIdx, pack, shuffle, seed, rowLen, padId,
                     padToLongest);
@@ -499,7 +530,8 @@ public final class LmDataset {
                     validation.examples(), truncatedExamples, droppedExamples);
             boolean cached = trainSource.fromCache() && (validationSource == null || validationSource.fromCache());
             LOG.info("{}: {}", dataFile, stats);
-            return new LmDataset(trainSource.format(), rowLen, train, validation, stats, warnings, cached, longest);
+            return new LmDataset(trainSource.format(), rowLen, train, validation, trainPool, stats, warnings, cached,
+                    longest);
         }
 
         /** The context length {@link #setSeqLenUpTo} chooses; {@code seqLen} holds its maximum. */

@@ -10,6 +10,7 @@ import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.CacheLocation;
+import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -97,13 +98,13 @@ final class FinetuneSetup {
             console.printf(Locale.ROOT, "decaf finetune: %s (%s, %,d parameters) on %s -> %s%n", start.source(),
                     config.modelType(), model.numParameters(), recipe.data().train(), out);
             console.println(threads.describe(opt));
-            console.println("data: " + stats);
+            console.println("data: " + stats + fractionNote(recipe, data));
             console.println(opt.describe());
             console.println("schedule: " + schedule + ", " + steps + " steps of " + batch + " x " + accum + " x "
                     + seqLen + " tokens");
             console.print(opt.groupTable());
             console.println(DecayReport.describe(recipe.optimizer().lr(), recipe.optimizer().weightDecay(),
-                    (long) batch * accum, stats.trainSamples(), steps));
+                    (long) batch * accum, stats.trainSamples(), steps, opt.decayRule()));
             EpochWarning.of(recipe, steps * batch * accum, stats.trainSamples()).ifPresent(w -> console.println("warning: " + w));
 
             TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
@@ -134,6 +135,17 @@ final class FinetuneSetup {
         }
     }
 
+    /** {@code "; train 475 of 950 examples (data.fraction 0.5)"}, or nothing at fraction 1. */
+    static String fractionNote(Recipe recipe, LmDataset data) {
+        double f = recipe.data().fraction();
+        if (f == 1.0) {
+            return "";
+        }
+        String unit = data.format() == DataFormat.TEXT ? "blocks" : "examples";
+        return String.format(Locale.ROOT, "; train %,d of %,d %s (data.fraction %s)", data.train().examples(),
+                data.trainPool(), unit, f);
+    }
+
     /** The data at the recipe's seq_len, or, without one, at the length {@link SeqLenChoice} describes. */
     private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile,
             Integer seqLen, int maxPositions) throws IOException {
@@ -143,7 +155,8 @@ final class FinetuneSetup {
                 .optTemplate(recipe.data().template())
                 .optSkipBadLines(recipe.data().skipBadLines())
                 .optOverlong(recipe.data().overlong())
-                .optPacking(recipe.data().packing());
+                .optPacking(recipe.data().packing())
+                .optTrainFraction(recipe.data().fraction());
         if (seqLen != null) {
             db.setSeqLen(seqLen);
         } else {

@@ -10,6 +10,7 @@ import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataScan;
 import dev.decaf.text.data.Overlong;
+import dev.decaf.text.data.TrainSubset;
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.text.template.ChatTemplate;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -293,6 +294,8 @@ public final class RecipeValidation {
                                 + " in all)", trainName, 0);
                     }
                 }
+                fraction(tr, vr == null && d.validationFraction() > 0 ? n - Math.max(1, Math.round(d.validationFraction() * n))
+                        : n, trainName);
                 if (vr != null && tr.format() != null && vr.format() != null && tr.format() != vr.format()) {
                     report.add(new Finding("mixed-format", DataScan.Severity.WARNING, "the validation data is "
                             + ValidationReport.formatName(vr.format()) + ", the training data "
@@ -305,6 +308,21 @@ public final class RecipeValidation {
                     deleteTree(tmp);
                 }
             }
+        }
+
+        /**
+         * With {@code data.fraction} below 1, a note with the count finetune will train on: {@code
+         * max(1, round(f·N))} of the N examples (text: blocks) left after the validation split.
+         */
+        private void fraction(DataScan.Result train, long pool, String trainName) {
+            double f = recipe.data().fraction();
+            if (f == 1.0 || pool <= 0 || pool > Integer.MAX_VALUE) {
+                return;
+            }
+            String unit = train.format() == DataFormat.TEXT ? "blocks" : "examples";
+            report.add(new Finding("data-fraction", DataScan.Severity.INFO, String.format(Locale.ROOT,
+                    "data.fraction %s: trains on %,d of the %,d %s left after the validation split", f,
+                    TrainSubset.count((int) pool, f), pool, unit), trainName, 0));
         }
 
         /**

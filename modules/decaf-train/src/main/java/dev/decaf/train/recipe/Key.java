@@ -55,6 +55,13 @@ import java.lang.annotation.Target;
      */
     boolean hashed() default true;
 
+    /**
+     * Returns whether the key is part of the recipe hash when it has its default value; false for
+     * a key added after runs were made whose default is what those runs did, so they keep their
+     * hash (and resume) while any other value is hashed as usual.
+     */
+    boolean hashedAtDefault() default true;
+
     /** Returns the names other tools use for this key, suggested when a recipe uses them. */
     String[] otherNames() default {};
 }

@@ -357,6 +357,11 @@ public record Recipe(
             @Key(doc = "the validation data (null: hold validation_fraction of train out)") Source validation,
             @Key(doc = "the fraction of train held out when validation is null", def = "0.05", range = "[0, 0.5]")
                     double validationFraction,
+            @Key(doc = "train on this fraction of the training examples (text: of its rows), max(1, round(fraction·N))"
+                    + " of the N left after the validation split, a prefix of one permutation seeded by train.seed:"
+                    + " the validation set is the same for every fraction, and a smaller fraction's examples are"
+                    + " inside a larger one's", def = "1.0", range = "(0, 1]", hashedAtDefault = false,
+                    otherNames = {"subset", "train_fraction"}) double fraction,
             @Key(doc = "the layout of the data files (messages: chat data, rendered by the model's chat_template)",
                     def = "auto") DataFormat format,
             @Key(doc = "frames each prompt of prompt-completion data: a string with {prompt} exactly once, the"

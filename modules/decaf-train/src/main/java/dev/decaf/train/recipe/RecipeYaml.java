@@ -29,7 +29,8 @@ final class RecipeYaml {
 
     /**
      * Writes the recipe, or with {@code forHash} the text its hash is taken over: the same without
-     * the keys declared {@code hashed = false}.
+     * the keys declared {@code hashed = false}, and those declared {@code hashedAtDefault = false}
+     * where they hold their default.
      */
     static String write(Recipe r, boolean forHash) {
         StringBuilder sb = new StringBuilder();
@@ -50,10 +51,10 @@ final class RecipeYaml {
      */
     static void block(StringBuilder sb, Section s, Record r, int level, boolean item, boolean forHash) {
         for (Field f : s.fields()) {
-            if (forHash && !f.spec().hashed()) {
+            Object v = f.get(r);
+            if (forHash && (!f.spec().hashed() || !f.spec().hashedAtDefault() && java.util.Objects.equals(v, f.def()))) {
                 continue;
             }
-            Object v = f.get(r);
             sb.append(ValueType.indent(level)).append(!item ? "" : f == s.fields().get(0) ? "- " : "  ").append(f.key())
                     .append(':');
             if (f.section() != null && !item) {

@@ -89,6 +89,7 @@ class RecipeDefaultsTest {
                   train: builtin:shakespeare
                   validation: null
                   validation_fraction: 0.05
+                  fraction: 1.0
                   format: auto
                   template: "{prompt}"
                   skip_bad_lines: false

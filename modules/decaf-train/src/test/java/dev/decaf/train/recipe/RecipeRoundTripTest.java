@@ -85,7 +85,8 @@ class RecipeRoundTripTest {
     void hashChangesWithAnySetting() {
         String h = parse(MINIMAL).hash();
         for (String o : List.of("train.steps=101", "optimizer.lr=3.1e-4", "train.seed=1", "out=runs/y",
-                "generate.prompts=[a]", "optimizer.groups=llm", "data.validation_fraction=0.1")) {
+                "generate.prompts=[a]", "optimizer.groups=llm", "data.validation_fraction=0.1",
+                "data.fraction=0.5")) {
             assertNotEquals(h, parse(MINIMAL, o).hash(), o);
         }
     }
@@ -99,7 +100,24 @@ class RecipeRoundTripTest {
         assertNotEquals(parse(MINIMAL).toYaml(), two.toYaml());
         // speed only: a run resumes on other threads, and runs from before the key keep their hash
         assertEquals(parse(MINIMAL).hash(), two.hash());
-        assertEquals(sha256(parse(MINIMAL).toYaml().replace("  threads: 0\n", "")), parse(MINIMAL).hash());
+        assertEquals(sha256(parse(MINIMAL).toYaml().replace("  threads: 0\n", "").replace("  fraction: 1.0\n", "")),
+                parse(MINIMAL).hash());
+    }
+
+    @Test
+    void dataFractionIsHashedOnlyAwayFromItsDefault() {
+        Recipe whole = parse(MINIMAL);
+        assertEquals(1.0, whole.data().fraction(), 0);
+        assertTrue(whole.toYaml().contains("\n  fraction: 1.0\n"), whole.toYaml());
+        // runs from before the key keep their hash: it is taken over the text without the line
+        assertEquals(sha256(whole.toYaml().replace("  threads: 0\n", "").replace("  fraction: 1.0\n", "")),
+                whole.hash());
+        assertEquals(whole.hash(), parse(MINIMAL, "data.fraction=1").hash());
+        Recipe half = parse(MINIMAL, "data.fraction=0.5");
+        assertEquals(0.5, half.data().fraction(), 0);
+        assertEquals(half, parse(half.toYaml()), "round trip");
+        assertNotEquals(whole.hash(), half.hash());
+        assertEquals(sha256(half.toYaml().replace("  threads: 0\n", "")), half.hash());
     }
 
     private static String sha256(String text) {

@@ -48,6 +48,7 @@ class RecipeSchemaTest {
         sample("data.train", "data.train=builtin:recall");
         sample("data.validation", "data.validation=v.txt");
         sample("data.validation_fraction", "data.validation_fraction=0.2");
+        sample("data.fraction", "data.fraction=0.5");
         sample("data.format", "data.format=tokens");
         sample("data.template", "data.template=\"### Q\\n{prompt}\\n### A: {{x}}\\n\"");
         sample("data.skip_bad_lines", "data.skip_bad_lines=true");

@@ -19,14 +19,14 @@ class RecipeValidationTest {
                 "many-problems.yaml:4: data.train: builtin: needs a name (builtin:NAME)",
                 "many-problems.yaml:5: data.format: 'jsonl' is not one of auto, text, prompt-completion, messages, tokens",
                 "many-problems.yaml:6: data.validation_fraction: must be in [0, 0.5], got 0.7",
-                "many-problems.yaml:8: optimizer.name: 'adamx' is not one of adamw, adamc, adam-l2, adams (did you mean 'adamw'?)",
+                "many-problems.yaml:8: optimizer.name: 'adamx' is not one of adamw, adamc, adam-l2, adams, adamw-cautious (did you mean 'adamw'?)",
                 "many-problems.yaml:9: optimizer.lr: expected a number, got 'fast'",
                 "many-problems.yaml:10: optimizer.betas[1]: must be in [0, 1), got 1.0",
                 "many-problems.yaml:11: optimizer.weight_decay: must be >= 0, got -0.1",
                 "many-problems.yaml:14: optimizer.groups[0].match.kind[1]: 'biass' is not one of weight, bias, norm, embedding, head (did you mean 'bias'?)",
                 "many-problems.yaml:16: optimizer.groups[1]: a group needs a name",
                 "many-problems.yaml:16: optimizer.groups[1].match: a match needs at least one of kind, name_glob, name_regex, names, ndim_below, ndim_at_least",
-                "many-problems.yaml:17: optimizer.groups[1].rule: 'coupled' is not one of decoupled, corrected, independent, l2, stable (did you mean 'decoupled'?)",
+                "many-problems.yaml:17: optimizer.groups[1].rule: 'coupled' is not one of decoupled, corrected, independent, l2, stable, cautious (did you mean 'decoupled'?)",
                 "many-problems.yaml:18: optimizer.groups[2].name: duplicate group name 'no_decay' (first used at line 13)",
                 "many-problems.yaml:19: optimizer.groups[2].match.glob: unknown key 'glob' (did you mean 'name_glob'?)",
                 "many-problems.yaml:20: optimizer.groups[3].name: 'default' is reserved for the parameters no group matches",
@@ -108,12 +108,20 @@ class RecipeValidationTest {
     }
 
     @Test
+    void dataFractionMustBeInZeroToOne() {
+        assertEquals(List.of("r.yaml:4: data.fraction: must be in (0, 1], got 0"),
+                problems(MINIMAL.replace("  train: builtin:shakespeare\n", "  train: builtin:shakespeare\n  fraction: 0\n")));
+        assertEquals(List.of("--set data.fraction=1.5: data.fraction: must be in (0, 1], got 1.5"),
+                problems(MINIMAL, "data.fraction=1.5"));
+    }
+
+    @Test
     void wrongTypes() {
         assertEquals(List.of(
                         "r.yaml:5: optimizer: expected a section (a mapping with keys name, lr, betas, eps, weight_decay,"
                                 + " groups), got 'adamw'",
                         "r.yaml:6: data: expected a section (a mapping with keys train, validation, validation_fraction,"
-                                + " format, template, skip_bad_lines, overlong, packing), got a list",
+                                + " fraction, format, template, skip_bad_lines, overlong, packing), got a list",
                         "r.yaml:8: generate.max_tokens: expected an integer, got a list",
                         "r.yaml:9: generate.prompts[1]: expected a string, got a mapping",
                         "r.yaml:10: task: expected a string, got a mapping"),

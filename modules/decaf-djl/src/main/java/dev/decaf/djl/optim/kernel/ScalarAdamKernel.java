@@ -26,7 +26,7 @@ final class ScalarAdamKernel implements AdamKernel {
             float vi = v.getFloat(b) * c.beta2() + c.oneMinusBeta2() * grad * grad;
             m.putFloat(b, mi);
             v.putFloat(b, vi);
-            p.putFloat(b, adam(theta * c.decay(), mi, vi, c));
+            p.putFloat(b, adam(decayed(theta, mi, c), mi, vi, c));
         }
     }
 
@@ -52,7 +52,8 @@ final class ScalarAdamKernel implements AdamKernel {
     public void apply(ByteBuffer p, ByteBuffer m, ByteBuffer v, int from, int to, AdamCoefficients c) {
         for (int i = from; i < to; i++) {
             int b = i << 2;
-            p.putFloat(b, adam(p.getFloat(b) * c.decay(), m.getFloat(b), v.getFloat(b), c));
+            float mi = m.getFloat(b);
+            p.putFloat(b, adam(decayed(p.getFloat(b), mi, c), mi, v.getFloat(b), c));
         }
     }
 
@@ -80,6 +81,11 @@ final class ScalarAdamKernel implements AdamKernel {
             grad = Math.max(-c.clip(), Math.min(c.clip(), grad));
         }
         return grad + c.coupling() * theta;
+    }
+
+    /** θ·d, or θ where a masked decay's signs disagree (see {@link AdamCoefficients#decays}). */
+    private static float decayed(float theta, float m, AdamCoefficients c) {
+        return c.decays(m, theta) ? theta * c.decay() : theta;
     }
 
     private static float adam(float decayed, float m, float v, AdamCoefficients c) {

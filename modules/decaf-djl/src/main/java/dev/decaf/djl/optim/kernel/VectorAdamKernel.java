@@ -3,6 +3,8 @@ package dev.decaf.djl.optim.kernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,7 +44,7 @@ final class VectorAdamKernel implements AdamKernel {
                     .add(grad.mul(c.oneMinusBeta2()).mul(grad));
             mi.intoByteBuffer(m, b, NATIVE);
             vi.intoByteBuffer(v, b, NATIVE);
-            adam(theta.mul(c.decay()), mi, vi, c).intoByteBuffer(p, b, NATIVE);
+            adam(decayed(theta, mi, c), mi, vi, c).intoByteBuffer(p, b, NATIVE);
         }
         if (i < to) {
             ScalarAdamKernel.INSTANCE.step(p, g, m, v, zeroGrad, i, to, c);
@@ -86,9 +88,9 @@ final class VectorAdamKernel implements AdamKernel {
         int upper = from + (to - from) / L * L;
         for (; i < upper; i += L) {
             int b = i << 2;
-            FloatVector theta = FloatVector.fromByteBuffer(S, p, b, NATIVE).mul(c.decay());
-            adam(theta, FloatVector.fromByteBuffer(S, m, b, NATIVE), FloatVector.fromByteBuffer(S, v, b, NATIVE), c)
-                    .intoByteBuffer(p, b, NATIVE);
+            FloatVector mi = FloatVector.fromByteBuffer(S, m, b, NATIVE);
+            FloatVector theta = decayed(FloatVector.fromByteBuffer(S, p, b, NATIVE), mi, c);
+            adam(theta, mi, FloatVector.fromByteBuffer(S, v, b, NATIVE), c).intoByteBuffer(p, b, NATIVE);
         }
         if (i < to) {
             ScalarAdamKernel.INSTANCE.apply(p, m, v, i, to, c);
@@ -147,6 +149,20 @@ final class VectorAdamKernel implements AdamKernel {
             grad = grad.max(-c.clip()).min(c.clip());
         }
         return c.coupling() == 0f ? grad : grad.add(theta.mul(c.coupling()));
+    }
+
+    /**
+     * θ·d; for a masked decay θ·d where sign(m)·sign(θ) ≥ 0 and θ where the signs disagree, as
+     * {@link AdamCoefficients#decays} decides per element in the scalar kernel.
+     */
+    private static FloatVector decayed(FloatVector theta, FloatVector m, AdamCoefficients c) {
+        FloatVector shrunk = theta.mul(c.decay());
+        if (!c.decayMasked()) {
+            return shrunk;
+        }
+        VectorMask<Float> disagree = m.lt(0f).and(theta.compare(VectorOperators.GT, 0f))
+                .or(m.compare(VectorOperators.GT, 0f).and(theta.lt(0f)));
+        return shrunk.blend(theta, disagree);
     }
 
     private static FloatVector adam(FloatVector decayed, FloatVector m, FloatVector v, AdamCoefficients c) {

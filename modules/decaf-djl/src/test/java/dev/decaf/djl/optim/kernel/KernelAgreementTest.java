@@ -2,6 +2,7 @@ package dev.decaf.djl.optim.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -85,6 +86,46 @@ class KernelAgreementTest {
                 assertEquals(fused[0].getFloat(i * 4), two[0].getFloat(i * 4), 0f, "theta " + i);
             }
             assertEquals(expectedSum, sum, 1e-9 * expectedSum);
+        }
+    }
+
+    @Test
+    void maskedDecayAgreesBitForBitAndDecaysExactlyWhereSignsAgree() {
+        // shrink 0.3 so a decayed coordinate is far from an undecayed one
+        AdamCoefficients masked = AdamCoefficients.of(3, 1e-2, 0.8, 0.95, 1e-6, 0.3, true, 0, 1, -1);
+        AdamCoefficients all = AdamCoefficients.of(3, 1e-2, 0.8, 0.95, 1e-6, 0.3, false, 0, 1, -1);
+        AdamCoefficients none = AdamCoefficients.of(3, 1e-2, 0.8, 0.95, 1e-6, 0, false, 0, 1, -1);
+        Random r = new Random(11);
+        ByteBuffer p = random(r, 1, false);
+        ByteBuffer g = random(r, 1, false);
+        ByteBuffer m = random(r, 0.1f, false);
+        ByteBuffer v = random(r, 0.01f, true);
+        p.putFloat(0, 0f);       // θ = 0: m·θ = 0, counts as agreeing
+        p.putFloat(4, -0f);
+        g.putFloat(8, 0f);       // m = 0 after the step: agrees
+        m.putFloat(8, 0f);
+        ByteBuffer[] ref = {copy(p), copy(g), copy(m), copy(v)};
+        ByteBuffer[] refNone = {copy(p), copy(g), copy(m), copy(v)};
+        AdamKernel.scalar().step(ref[0], ref[1], ref[2], ref[3], null, 0, N, all);
+        AdamKernel.scalar().step(refNone[0], refNone[1], refNone[2], refNone[3], null, 0, N, none);
+        for (AdamKernel k : new AdamKernel[] {AdamKernel.best(), AdamKernel.scalar()}) {
+            ByteBuffer[] one = {copy(p), copy(g), copy(m), copy(v)};
+            ByteBuffer[] two = {copy(p), copy(g), copy(m), copy(v)};
+            k.step(one[0], one[1], one[2], one[3], null, 0, N, masked);
+            k.moments(two[0], two[1], two[2], two[3], null, 0, N, masked);
+            k.apply(two[0], two[2], two[3], 0, N, masked);
+            int decayed = 0;
+            for (int i = 0; i < N; i++) {
+                float theta = p.getFloat(i * 4);
+                float mi = one[2].getFloat(i * 4);
+                boolean agree = !(mi < 0 && theta > 0 || mi > 0 && theta < 0);
+                float expected = (agree ? ref : refNone)[0].getFloat(i * 4);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(one[0].getFloat(i * 4)), "theta " + i);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(two[0].getFloat(i * 4)), "two-phase " + i);
+                decayed += agree ? 1 : 0;
+            }
+            // random signs: about half decay
+            assertTrue(decayed > N / 3 && decayed < 2 * N / 3, "decayed " + decayed + " of " + N);
         }
     }
 
