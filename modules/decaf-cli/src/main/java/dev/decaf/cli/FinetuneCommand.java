@@ -2,19 +2,19 @@ package dev.decaf.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.decaf.train.recipe.Recipe;
-import dev.decaf.train.recipe.RecipeException;
 import dev.decaf.train.finetune.Finetune;
 import dev.decaf.train.loop.BestSoFar;
 import dev.decaf.train.loop.DivergedException;
+import dev.decaf.train.loop.GracefulShutdown;
+import dev.decaf.train.recipe.Recipe;
+import dev.decaf.train.recipe.RecipeException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -111,10 +111,11 @@ final class FinetuneCommand implements Callable<Integer> {
             return Errors.BAD_INPUT;
         }
         Finetune run = new Finetune(r, runHash, resuming, System.out);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = stopOnShutdown(run, finished);
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C / SIGTERM: during training, wait (up to two minutes) for the checkpoint and the
+        // "continue with" line; during setup and cleanup stop at once, as after a crash
+        // (checkpoints are written atomically; metrics.jsonl recovers from a torn last line)
+        try (GracefulShutdown stop = GracefulShutdown.install("decaf-stop", run::requestStop, run::isTraining,
+                Duration.ofMinutes(2))) {
             Finetune.Outcome o = run.run();
             if (json) {
                 System.out.println(outcomeJson(o, r.out()));
@@ -125,13 +126,6 @@ final class FinetuneCommand implements Callable<Integer> {
             err.println("decaf: " + e.getMessage());
             err.flush();
             return Errors.RUNTIME_FAILURE;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C, SIGTERM): the hook is running
-            }
         }
     }
 
@@ -184,23 +178,4 @@ final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The process's Ctrl-C / SIGTERM handler: asks the run to stop and, while it is training, waits
-     * (up to two minutes) for its checkpoint and its "continue with" line: the JVM halts as soon as
-     * the hook returns. During setup and cleanup the process stops at once, as after a crash
-     * (checkpoints are written atomically; {@code metrics.jsonl} recovers from a torn last line).
-     */
-    private static Thread stopOnShutdown(Finetune run, CountDownLatch finished) {
-        return new Thread(() -> {
-            run.requestStop();
-            if (!run.isTraining()) {
-                return;
-            }
-            try {
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "decaf-stop");
-    }
 }

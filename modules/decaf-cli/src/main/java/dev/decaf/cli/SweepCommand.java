@@ -13,23 +13,23 @@ import dev.decaf.sweep.results.SweepReport;
 import dev.decaf.sweep.run.SweepRunner;
 import dev.decaf.sweep.run.TrialRecords;
 import dev.decaf.sweep.run.WorkerCount;
+import dev.decaf.train.loop.GracefulShutdown;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code decaf sweep}: run a weight-decay sweep (a grid of fine-tuning trials) on this machine, submit it to
@@ -101,27 +101,12 @@ final class SweepCommand implements Callable<Integer> {
         WorkerCount count = WorkerCount.choose(workers != null ? workers : plan.sweep().workers(), System.getenv());
         int t = threads != null ? threads : plan.sweep().threads();
         SweepRunner runner = new SweepRunner(plan, new SweepRunner.Options(count, t, slice, retryFailed, "4g"), System.out);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            runner.requestStop();
-            try {
-                finished.await(150, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "decaf-sweep-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         SweepRunner.Summary s;
-        try {
+        // Ctrl-C / SIGTERM: the running trials checkpoint and release their claims; wait for them
+        try (GracefulShutdown stop = GracefulShutdown.install("decaf-sweep-stop", runner::requestStop, () -> true,
+                Duration.ofSeconds(150))) {
             s = runner.run();
             writeReport(plan);
-        } finally {
-            finished.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // a signal is stopping the JVM: the hook has run
         }
         System.out.println("decaf: sweep " + plan.sweep().name() + ": " + s.done() + " done, " + s.failed() + " failed"
                 + (s.other() > 0 ? ", " + s.other() + " not finished" : "") + "; results in "

@@ -1,9 +1,6 @@
 package dev.decaf.sweep.results;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,16 +34,7 @@ final class ChartPng {
      * @throws IOException when the runtime has no PNG writer
      */
     static byte[] render(JFreeChart chart, int width, int height) throws IOException {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
-        } finally {
-            g.dispose();
-        }
+        BufferedImage image = dev.decaf.train.metrics.LossPlot.draw(chart, width, height);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", out)) {
             throw new IOException("no PNG writer in this Java runtime");

@@ -2,8 +2,8 @@ package dev.decaf.sweep.run;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import dev.decaf.train.loop.GracefulShutdown;
+import java.time.Duration;
 
 /**
  * The process one trial runs in: {@code TrialMain TRIAL_DIR [--threads N] [--retry-failed-before
@@ -31,28 +31,12 @@ public final class TrialMain {
             }
         }
         TrialRun run = new TrialRun(new TrialDir(dir), threads, retry, System.out);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            run.requestStop();
-            try {
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "decaf-trial-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         int code;
-        try {
+        try (GracefulShutdown stop = GracefulShutdown.install("decaf-trial-stop", run::requestStop, () -> true,
+                Duration.ofMinutes(2))) {
             code = run.run();
-        } finally {
-            finished.countDown();
         }
         System.out.flush();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: a signal ended the run; its code says so
-        }
         System.exit(code);
     }
 }

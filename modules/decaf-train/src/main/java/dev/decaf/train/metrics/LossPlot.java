@@ -93,7 +93,18 @@ public final class LossPlot {
      * @return the image (RGB, white background)
      */
     public static BufferedImage render(List<ObjectNode> entries, int width, int height) {
-        JFreeChart chart = chart(entries);
+        return draw(chart(entries), width, height);
+    }
+
+    /**
+     * Draws a chart on a white RGB image, antialiased: how every decaf plot becomes pixels.
+     *
+     * @param chart the chart
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @return the image
+     */
+    public static BufferedImage draw(JFreeChart chart, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
