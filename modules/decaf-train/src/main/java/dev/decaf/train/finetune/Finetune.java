@@ -35,7 +35,9 @@ import java.util.Optional;
  * checkpoint callbacks) and cleanup (final model, plot, report).
  *
  * <p>Output directory: {@code recipe.yaml} (the resolved recipe, with the {@code train.seq_len} the run
- * chose when the recipe had none), {@code metrics.jsonl}, {@code
+ * chose when the recipe had none and the λ a weight-decay rule resolved to), {@code weight_decay.json}
+ * (λ, τ_iter, τ_epoch and the rest of {@link dev.decaf.core.scaling.LambdaCalculation}), {@code
+ * metrics.jsonl}, {@code
  * checkpoints/step-N/} (and {@code checkpoints/best-step-N/} with {@code train.keep_best}), {@code
  * model/} (the final model, or the best one with {@code keep_best}; Hugging Face layout, the source's dtype),
  * {@code loss.png}, and {@code data/} / {@code tokenizer/} when generated.
@@ -48,6 +50,8 @@ public final class Finetune {
 
     /** Where the resolved recipe is kept. */
     public static final String RECIPE_FILE = "recipe.yaml";
+    /** Where the run's λ and its timescales are kept ({@link dev.decaf.core.scaling.LambdaCalculation#toJson}). */
+    public static final String WEIGHT_DECAY_FILE = "weight_decay.json";
 
     /**
      * How a run ended.
@@ -80,8 +84,8 @@ public final class Finetune {
      *
      * @param recipe the resolved recipe
      * @param runHash the hash of the recipe as the run was first started (checkpoints carry it, so a
-     *     resume with a changed recipe is refused); {@code recipe.hash()} for a fresh run (when the
-     *     run chooses {@code train.seq_len}, the hash of the recipe with it, as {@code recipe.yaml} holds)
+     *     resume with a changed recipe is refused); for a fresh run the hash of the recipe as the run
+     *     resolves it ({@code train.seq_len} and λ set, as {@code recipe.yaml} holds) replaces it
      * @param resume whether to continue from the newest intact checkpoint in {@code recipe.out()}
      * @param console where progress goes
      */
@@ -153,12 +157,11 @@ public final class Finetune {
             try (NDManager manager = NDManager.newBaseManager();
                     PreparedRun run = FinetuneSetup.prepare(recipe, from, manager, console)) {
                 String hash = runHash;
-                if (!resume) { // the recipe as resolved, train.seq_len included: what --resume reads back
+                if (!resume) { // the recipe as resolved, train.seq_len and λ included: what --resume reads back
                     AtomicFiles.writeString(out.resolve(RECIPE_FILE), run.recipe().toYaml());
-                    if (recipe.train().seqLen() == null) {
-                        hash = run.recipe().hash();
-                    }
+                    hash = run.recipe().hash();
                 }
+                AtomicFiles.writeString(out.resolve(WEIGHT_DECAY_FILE), run.weightDecay().toJsonText() + "\n");
                 Trained trained = train(run, store, from, manager, hash);
                 TrainingResult r = trained.result();
                 if (r.stopped()) {

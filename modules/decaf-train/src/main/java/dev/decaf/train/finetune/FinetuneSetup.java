@@ -2,6 +2,10 @@ package dev.decaf.train.finetune;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.core.config.ModelConfig;
+import dev.decaf.core.decay.DecayRule;
+import dev.decaf.core.scaling.FixedRule;
+import dev.decaf.core.scaling.LambdaCalculation;
+import dev.decaf.core.scaling.ScalingInputs;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.djl.optim.ScheduleTracker;
@@ -27,7 +31,8 @@ import java.util.Optional;
  * The setup phase of a fine-tune: compute threads, data, model, tokenizer, dataset, schedule,
  * groups and optimizer, checked against each other, then the start-up summary on the console. Bad input is an {@link
  * IllegalArgumentException} naming it. A recipe without {@code train.seq_len} gets the one {@link
- * SeqLenChoice} describes, reported on one line and set in the prepared run's recipe.
+ * SeqLenChoice} describes, reported on one line and set in the prepared run's recipe; a weight
+ * decay rule is resolved to its λ here too ({@link #weightDecay}), once the data's counts are known.
  */
 final class FinetuneSetup {
 
@@ -89,8 +94,12 @@ final class FinetuneSetup {
             long steps = recipe.train().bySteps() ? recipe.train().steps()
                     : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
             requireValidation(recipe, data);
+            LambdaCalculation decay = weightDecay(resolved, model.numParameters(), stats, (long) batch * accum, seqLen,
+                    steps, console);
+            resolved = resolved.withWeightDecay(decay.lambda());
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
-            opt = recipe.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(recipe, model), threads.kernel());
+            opt = resolved.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(resolved, model),
+                    threads.kernel());
             if (from.isPresent()) {
                 opt.loadState(from.get().directory(), manager);
             }
@@ -103,8 +112,8 @@ final class FinetuneSetup {
             console.println("schedule: " + schedule + ", " + steps + " steps of " + batch + " x " + accum + " x "
                     + seqLen + " tokens");
             console.print(opt.groupTable());
-            console.println(DecayReport.describe(recipe.optimizer().lr(), recipe.optimizer().weightDecay(),
-                    (long) batch * accum, stats.trainSamples(), steps, opt.decayRule()));
+            console.println(decay.summary() + maskNote(opt.decayRule()));
+            decay.warnings().forEach(w -> console.println("warning: weight decay: " + w));
             EpochWarning.of(recipe, steps * batch * accum, stats.trainSamples()).ifPresent(w -> console.println("warning: " + w));
 
             TrainingSettings settings = new TrainingSettings(steps, batch, accum, recipe.train().clipNorm(),
@@ -112,7 +121,7 @@ final class FinetuneSetup {
                     recipe.train().evalBatches(), recipe.train().checkpointEvery(), recipe.train().maxBadSteps());
             TaskScore task = TaskScore.of(recipe, files.validation(), data, tok);
             return new PreparedRun(resolved, model, start.dtype(), tokenizerFile, tok, data, schedule, opt, settings, task,
-                    new Generator(model, tok, manager));
+                    new Generator(model, tok, manager), decay);
         } catch (IOException | RuntimeException e) {
             if (opt != null) {
                 opt.close();
@@ -120,6 +129,37 @@ final class FinetuneSetup {
             tok.close();
             throw e;
         }
+    }
+
+    /**
+     * The λ of {@code optimizer.weight_decay} and what it means for this run: a rule is applied to
+     * the model's parameter count and the training split's samples N and tokens D after
+     * tokenisation and packing, with B = batch_size·grad_accum samples per step, the run's steps S
+     * and its epochs E (the recipe's, or S·B/N for a run given in steps). A resumed run's recipe
+     * holds the λ its start resolved; it is kept (with a warning should the rule now give another).
+     */
+    static LambdaCalculation weightDecay(Recipe recipe, long params, DataStats stats, long batch, int seqLen, long steps,
+            PrintStream console) {
+        Recipe.Train train = recipe.train();
+        double epochs = train.bySteps() ? (double) steps * batch / stats.trainSamples() : train.epochs();
+        ScalingInputs in = new ScalingInputs(params, stats.trainSamples(), stats.trainTokens(), batch, seqLen,
+                recipe.optimizer().lr(), epochs, steps);
+        Recipe.WeightDecay wd = recipe.optimizer().weightDecay();
+        LambdaCalculation c = LambdaCalculation.of(wd.rule(), in);
+        if (wd.isResolved() && Math.abs(c.lambda() - wd.lambda()) > 1e-12 * Math.abs(wd.lambda())) {
+            console.println("warning: weight decay: the rule " + wd.rule().name() + " now gives λ = " + c.lambda()
+                    + "; the run keeps the λ = " + wd.lambda() + " it started with");
+            c = LambdaCalculation.of(new FixedRule(wd.lambda()), in);
+        }
+        return c;
+    }
+
+    /**
+     * Under a masked rule (cautious) a coordinate decays only on the steps its mask is 1, so its
+     * timescale is τ_iter divided by that fraction: τ_iter is the shortest it can be.
+     */
+    private static String maskNote(DecayRule rule) {
+        return rule.masked() ? "; " + rule + ": only where m_t·θ ≥ 0, so τ is a lower bound" : "";
     }
 
     /** keep_best and early_stop compare validation losses: refuse a run that has none to compare. */

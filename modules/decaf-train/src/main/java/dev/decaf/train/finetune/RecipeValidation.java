@@ -201,14 +201,16 @@ public final class RecipeValidation {
             }
             ParamGroups groups;
             List<ParamInfo> params;
+            Recipe.WeightDecay wd = recipe.optimizer().weightDecay();
+            Recipe matching = wd.isResolved() ? recipe : recipe.withWeightDecay(0.0); // λ does not change what matches
             try {
-                groups = Finetune.groups(recipe, model);
+                groups = Finetune.groups(matching, model);
                 params = groups.describeParameters();
             } catch (RuntimeException e) {
                 report.error("groups", "optimizer.groups: " + e.getMessage(), recipeName, 0);
                 return;
             }
-            double lambda = recipe.optimizer().weightDecay();
+            double lambda = matching.optimizer().weightDecay().lambda();
             DecayRule rule = recipe.optimizer().defaultRule();
             List<GroupRule> rules = groups.rules();
             int before = report.size();

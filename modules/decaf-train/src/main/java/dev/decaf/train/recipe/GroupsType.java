@@ -63,7 +63,9 @@ final class GroupsType {
             return p.problem(n, path, "empty list of groups (list at least one group, or use "
                     + String.join(" or ", GroupPresets.NAMES) + ")");
         }
-        Object wd = p.value("optimizer.weight_decay");
+        // a rule is resolved at the start of a run: until then groups that inherit it hold null
+        Object wd = p.value("optimizer.weight_decay") instanceof Recipe.WeightDecay w ? (w.isResolved() ? w.lambda() : null)
+                : 0.0;
         Object rule = p.value("optimizer.name") instanceof OptimizerName o ? o.defaultRule() : DecayRule.DECOUPLED;
         List<Group> list = new ArrayList<>();
         Map<String, String> firstUse = new HashMap<>();
@@ -74,18 +76,19 @@ final class GroupsType {
                 p.problem(item, ipath, "expected a group (a mapping with name and match), got " + item.describe());
                 continue;
             }
+            int before = p.problemCount();
             Mapping gs = p.open(m, ipath, item.origin, item.line, group);
             List<Object> values = new ArrayList<>();
             for (Field f : group.fields()) {
                 values.add(switch (f.key()) {
                     case "name" -> name(gs, item, p, firstUse);
                     case "match" -> match(gs, item, p);
-                    case "weight_decay" -> p.read(f, gs, wd == null ? 0.0 : wd);
+                    case "weight_decay" -> p.read(f, gs, wd);
                     case "rule" -> p.read(f, gs, rule);
                     default -> p.read(f, gs, f.def());
                 });
             }
-            if (!values.contains(null)) {
+            if (p.problemCount() == before) { // a null weight_decay inherits an unresolved rule
                 list.add((Group) group.build(values));
             }
         }

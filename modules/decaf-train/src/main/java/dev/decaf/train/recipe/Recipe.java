@@ -5,6 +5,8 @@ import dev.decaf.core.groups.GroupPresets;
 import dev.decaf.core.groups.GroupRule;
 import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamMatcher;
+import dev.decaf.core.scaling.FixedRule;
+import dev.decaf.core.scaling.LambdaRule;
 import dev.decaf.core.schedule.DecayShape;
 import dev.decaf.core.schedule.Schedule;
 import ai.djl.training.tracker.ParameterTracker;
@@ -268,6 +270,25 @@ public record Recipe(
         return new Recipe(model, tokenizer, data, optimizer, schedule, train.withSeqLen(positions), task, generate, out);
     }
 
+    /**
+     * Returns this recipe with the λ its {@code optimizer.weight_decay} rule resolved to, at the
+     * start of a run: the rule stays (the resolved recipe writes both) and the groups that inherit
+     * λ get it; groups that set their own number keep it.
+     *
+     * @param lambda the resolved λ
+     * @return the recipe
+     */
+    public Recipe withWeightDecay(double lambda) {
+        Optimizer o = optimizer;
+        Groups g = o.groups();
+        if (!g.isPreset()) {
+            g = new Groups(null, g.list().stream().map(x -> x.weightDecay() != null ? x
+                    : new Group(x.name(), x.match(), lambda, x.rule(), x.lrScale())).toList());
+        }
+        Optimizer resolved = new Optimizer(o.name(), o.lr(), o.betas(), o.eps(), o.weightDecay().resolve(lambda), g);
+        return new Recipe(model, tokenizer, data, resolved, schedule, train, task, generate, out);
+    }
+
     // ---------------------------------------------------------------- resolved form
 
     /**
@@ -448,6 +469,95 @@ public record Recipe(
         }
     }
 
+    /**
+     * {@code optimizer.weight_decay}: a number, or a {@link LambdaRule} that a run resolves at its
+     * start ({@link #withWeightDecay}), once the model's parameters and the training data's samples
+     * and tokens are known.
+     *
+     * @param rule the rule ({@link FixedRule} for a number)
+     * @param resolved λ: the number, or what the rule resolved to; null until then
+     */
+    public record WeightDecay(LambdaRule rule, Double resolved) {
+
+        /** Checks that a fixed λ is its own resolution. */
+        public WeightDecay {
+            Objects.requireNonNull(rule, "rule");
+            if (rule instanceof FixedRule f && (resolved == null || resolved != f.value())) {
+                throw new IllegalArgumentException("a fixed weight decay is resolved to its own value");
+            }
+        }
+
+        /**
+         * A plain λ.
+         *
+         * @param lambda λ ≥ 0
+         * @return the weight decay
+         */
+        public static WeightDecay of(double lambda) {
+            return new WeightDecay(new FixedRule(lambda), lambda);
+        }
+
+        /**
+         * A rule, not yet resolved.
+         *
+         * @param rule the rule
+         * @return the weight decay
+         */
+        public static WeightDecay of(LambdaRule rule) {
+            return rule instanceof FixedRule f ? of(f.value()) : new WeightDecay(rule, null);
+        }
+
+        /** Returns whether λ is known: a number, or a rule a run has resolved. */
+        public boolean isResolved() {
+            return resolved != null;
+        }
+
+        /** Returns whether λ was given as a number (not chosen by a rule). */
+        public boolean isFixed() {
+            return rule instanceof FixedRule;
+        }
+
+        /**
+         * Returns λ.
+         *
+         * @throws IllegalStateException when it is a rule not yet resolved
+         */
+        public double lambda() {
+            if (resolved == null) {
+                throw new IllegalStateException("optimizer.weight_decay is the rule " + rule.name()
+                        + ", resolved only at the start of a run");
+            }
+            return resolved;
+        }
+
+        /**
+         * Returns this rule resolved to a λ.
+         *
+         * @param lambda λ
+         * @return the weight decay
+         */
+        public WeightDecay resolve(double lambda) {
+            return isFixed() ? this : new WeightDecay(rule, lambda);
+        }
+    }
+
+    /**
+     * The keys of {@code optimizer.weight_decay} written as a rule: {@code {rule: ema, tau_epoch:
+     * 0.5}}. Each rule takes the options {@link dev.decaf.core.scaling.LambdaRules#options} lists.
+     */
+    public record WeightDecayKeys(
+            @Key(doc = "ema: λ = B/(η·N·τ_epoch) or 1/(η·τ_iter) | power-lines: λ = B_tok/(η·D·τ_opt),"
+                    + " τ_opt = 1.084·TPP^-0.527 | normalized: λ = λ_norm·√(B/(N·E)) | mup: λ = L·W/W0 |"
+                    + " mup-sqrt: λ = L·√(W/W0) | fixed: λ", required = true) String rule,
+            @Key(doc = "ema: the EMA timescale in epochs, τ_epoch", range = "> 0") Double tauEpoch,
+            @Key(doc = "ema: the EMA timescale in steps, τ_iter (instead of tau_epoch)", range = "> 0") Double tauIter,
+            @Key(doc = "normalized: λ_norm", range = ">= 0") Double lambdaNorm,
+            @Key(doc = "mup, mup-sqrt: the model's width W", range = "> 0") Double width,
+            @Key(doc = "mup, mup-sqrt: the width W0 the base λ was tuned at", range = "> 0") Double baseWidth,
+            @Key(doc = "mup, mup-sqrt: the λ L tuned at base_width", range = ">= 0") Double baseLambda,
+            @Key(doc = "fixed: λ; with another rule, the λ it resolved to (finetune writes it into OUT/recipe.yaml;"
+                    + " a resumed run keeps it)", range = ">= 0") Double lambda) {}
+
     /** The {@code optimizer:} section. */
     public record Optimizer(
             @Key(doc = "the optimizer; groups without a rule use its decay rule", def = "adamw") OptimizerName name,
@@ -456,7 +566,9 @@ public record Recipe(
             @Key(doc = "Adam's moment decay rates", def = "[0.9, 0.999]", range = "[0, 1)", items = {"beta1", "beta2"},
                     otherNames = {"beta1", "beta2"}) List<Double> betas,
             @Key(doc = "Adam's ε", def = "1.0e-8", range = "> 0") double eps,
-            @Key(doc = "λ for groups that do not set their own", def = "0.1", range = ">= 0") double weightDecay,
+            @Key(doc = "λ for groups that do not set their own: a number, or a rule that finetune resolves at the"
+                    + " start from the model's parameters and the training data's samples and tokens"
+                    + " ({rule: ema, tau_epoch: 0.5}; keys below)", def = "0.1") WeightDecay weightDecay,
             @Key(doc = "the parameter groups: a preset or a list", def = "standard", otherNames = "param_groups")
                     Groups groups) {
 
@@ -507,7 +619,7 @@ public record Recipe(
         public AdamFamily build(ParameterTracker learningRate, ParamGroups paramGroups, int kernelThreads) {
             return OptimizerRegistry.build(name.recipeName(), b -> b.optLearningRateTracker(learningRate)
                     .optBeta1((float) beta1()).optBeta2((float) beta2()).optEpsilon((float) eps)
-                    .optWeightDecays((float) weightDecay).optParamGroups(paramGroups).optKernelThreads(kernelThreads));
+                    .optWeightDecays((float) weightDecay.lambda()).optParamGroups(paramGroups).optKernelThreads(kernelThreads));
         }
     }
 
@@ -547,7 +659,8 @@ public record Recipe(
     public record Group(
             @Key(doc = "the group's name (unique, not default)", required = true) String name,
             @Key(doc = "which parameters belong to it (every condition given must hold)", required = true) Match match,
-            @Key(doc = "λ for the group", range = ">= 0", inherit = "optimizer.weight_decay") double weightDecay,
+            @Key(doc = "λ for the group (null while it inherits a rule not yet resolved)", range = ">= 0",
+                    inherit = "optimizer.weight_decay") Double weightDecay,
             @Key(doc = "the decay rule", inherit = "the optimizer's rule") DecayRule rule,
             @Key(doc = "the learning-rate multiplier", def = "1.0", range = ">= 0") double lrScale) {
 
@@ -564,6 +677,10 @@ public record Recipe(
          * @return the rule
          */
         public GroupRule toGroupRule() {
+            if (weightDecay == null) {
+                throw new IllegalStateException("group " + name + " inherits optimizer.weight_decay, a rule not yet"
+                        + " resolved (Recipe.withWeightDecay)");
+            }
             return GroupRule.builder(name, match.toMatcher()).weightDecay(weightDecay).decayRule(rule)
                     .lrScale(lrScale).build();
         }

@@ -98,6 +98,8 @@ record ValueType(String name, String allowed, Reader reader, Writer writer, Sect
                     (v, level) -> writeString(((PromptTemplate) v).template(), level));
         } else if (t == OptimizerName.class) {
             return choice(OptimizerName.values(), OptimizerName::recipeName);
+        } else if (t == Recipe.WeightDecay.class) {
+            return new WeightDecayType(Schema.section(Recipe.WeightDecayKeys.class, path)).type();
         } else if (t == Groups.class) {
             return new GroupsType(Schema.section(Recipe.Group.class, path + "[]")).type();
         } else if (t.isEnum()) {

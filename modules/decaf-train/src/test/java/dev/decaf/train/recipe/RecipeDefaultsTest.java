@@ -43,7 +43,7 @@ class RecipeDefaultsTest {
         assertEquals(3.0e-4, o.lr());
         assertEquals(List.of(0.9, 0.999), o.betas());
         assertEquals(1.0e-8, o.eps());
-        assertEquals(0.1, o.weightDecay());
+        assertEquals(0.1, o.weightDecay().lambda());
         assertEquals(GroupPreset.of("standard"), o.groups().preset());
         assertEquals(DecayRule.DECOUPLED, o.defaultRule());
 
@@ -233,7 +233,7 @@ class RecipeDefaultsTest {
         assertEquals(10_000L, r.train().steps());
         assertEquals(1e-3, r.optimizer().lr());
         assertEquals(1e-6, r.optimizer().eps());
-        assertEquals(0.0, r.optimizer().weightDecay());
+        assertEquals(0.0, r.optimizer().weightDecay().lambda());
         assertEquals(16, r.generate().maxTokens());
         assertEquals(0.5, r.generate().temperature());
     }

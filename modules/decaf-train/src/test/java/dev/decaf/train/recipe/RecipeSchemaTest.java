@@ -59,6 +59,17 @@ class RecipeSchemaTest {
         sample("optimizer.betas", "optimizer.betas=[0.8, 0.9]");
         sample("optimizer.eps", "optimizer.eps=1e-6");
         sample("optimizer.weight_decay", "optimizer.weight_decay=0.01");
+        sample("optimizer.weight_decay.rule", "optimizer.weight_decay={rule: power-lines}");
+        sample("optimizer.weight_decay.tau_epoch", "optimizer.weight_decay={rule: ema, tau_epoch: 0.5}");
+        sample("optimizer.weight_decay.tau_iter", "optimizer.weight_decay={rule: ema, tau_iter: 800}");
+        sample("optimizer.weight_decay.lambda_norm", "optimizer.weight_decay={rule: normalized, lambda_norm: 0.05}");
+        sample("optimizer.weight_decay.width", "optimizer.weight_decay={rule: mup, width: 1024, base_width: 256,"
+                + " base_lambda: 0.1}");
+        sample("optimizer.weight_decay.base_width", "optimizer.weight_decay={rule: mup-sqrt, width: 512,"
+                + " base_width: 128, base_lambda: 0.1}");
+        sample("optimizer.weight_decay.base_lambda", "optimizer.weight_decay={rule: mup, width: 2, base_width: 1,"
+                + " base_lambda: 0.2}");
+        sample("optimizer.weight_decay.lambda", "optimizer.weight_decay={rule: ema, tau_epoch: 0.5, lambda: 0.0168}");
         sample("optimizer.groups", "optimizer.groups=llm");
         sample("optimizer.groups[].name", "optimizer.groups.0.name=b");
         sample("optimizer.groups[].match.kind", "optimizer.groups.0.match.kind=[bias, head]");
@@ -138,7 +149,8 @@ class RecipeSchemaTest {
             Recipe again = parse(r.toYaml());
             assertEquals(r, again, f.path());
             assertEquals(r.toYaml(), again.toYaml(), f.path());
-            String line = f.path().contains("[]") ? ".*[ {]" // inside a group, or its match
+            String line = f.path().contains("[]") || f.path().startsWith("optimizer.weight_decay.")
+                    ? ".*[ {]" // inside a group, its match, or a weight-decay rule
                     : "  ".repeat((int) f.path().chars().filter(c -> c == '.').count());
             assertTrue(r.toYaml().matches("(?s)(.*\n)?" + line + f.key() + ":[ \n].*"), f.path() + ":\n" + r.toYaml());
         }
@@ -151,7 +163,8 @@ class RecipeSchemaTest {
         collect(tree, "", written);
         // a group's match is written with the conditions that are set (here only kind)
         List<String> schema = fields().stream().map(Field::path)
-                .filter(p -> !p.startsWith("optimizer.groups[].match.") || p.endsWith(".kind")).toList();
+                .filter(p -> !p.startsWith("optimizer.groups[].match.") || p.endsWith(".kind"))
+                .filter(p -> !p.startsWith("optimizer.weight_decay.")).toList(); // the default λ is a number
         assertEquals(new TreeSet<>(schema), new TreeSet<>(written));
     }
 
@@ -177,7 +190,8 @@ class RecipeSchemaTest {
         for (RecipeKeys.Row row : rows) {
             assertTrue(table.contains(row.path()) && table.contains(row.doc()), row.path());
             Field f = fields().stream().filter(x -> x.path().equals(row.path())).findFirst().orElseThrow();
-            if (f.section() != null || f.required() || !f.spec().inherit().isEmpty()) {
+            if (f.section() != null || f.required() || !f.spec().inherit().isEmpty()
+                    || f.path().startsWith("optimizer.weight_decay.")) { // a rule's options have no default
                 continue;
             }
             // a recipe without the key: the only optional keys the bases set are train.steps and match.kind
