@@ -75,6 +75,12 @@ final class GroupsCommand implements Callable<Integer> {
         AdamFamily opt;
         if (recipe != null) {
             Recipe r = Recipe.load(recipe.toAbsolutePath(), List.of(), false);
+            Recipe.WeightDecay wd = r.optimizer().weightDecay();
+            if (!wd.isResolved()) { // its λ needs the data's counts, which this command does not read
+                throw new IllegalArgumentException(recipe + ": optimizer.weight_decay is the rule " + wd.rule().name()
+                        + ", resolved from the data when finetune starts; see its λ with ./decaf recipes validate "
+                        + recipe);
+            }
             RecipeSchedule s = RecipeSchedule.of(r, steps);
             scheduleLine = "steps: " + s.source();
             opt = r.optimizer().build(ScheduleTracker.of(s.schedule()), Finetune.groups(r, m));

@@ -13,7 +13,6 @@ import dev.decaf.djl.runtime.ComputeThreads;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
-import dev.decaf.text.data.CacheLocation;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataStats;
 import dev.decaf.text.data.LmDataset;
@@ -189,34 +188,7 @@ final class FinetuneSetup {
     /** The data at the recipe's seq_len, or, without one, at the length {@link SeqLenChoice} describes. */
     private static LmDataset dataset(Recipe recipe, DataFiles files, TextTokenizer tok, Path tokenizerFile,
             Integer seqLen, int maxPositions) throws IOException {
-        LmDataset.Builder db = LmDataset.builder().setDataFile(files.train()).setTokenizer(tok)
-                .optTokenizerFile(tokenizerFile).optSeed(recipe.train().seed())
-                .optFormat(recipe.data().format())
-                .optTemplate(recipe.data().template())
-                .optSkipBadLines(recipe.data().skipBadLines())
-                .optOverlong(recipe.data().overlong())
-                .optPacking(recipe.data().packing())
-                .optTrainFraction(recipe.data().fraction());
-        if (seqLen != null) {
-            db.setSeqLen(seqLen);
-        } else {
-            db.setSeqLenUpTo(maxPositions); // one tokenisation, at the model's positions
-        }
-        CacheLocation.system().choose(java.util.Arrays.asList(files.train(), files.validation()))
-                .ifPresent(db::optCacheDir);
-        if (TokenizerFiles.holdsMessages(files.train(), recipe.data())
-                || TokenizerFiles.holdsMessages(files.validation(), recipe.data())) {
-            db.optChatTemplate(TokenizerFiles.chatTemplate(tokenizerFile)); // read only for chat data
-        }
-        if (files.validation() != null) {
-            db.optValidationFile(files.validation());
-        } else if (recipe.data().validationFraction() > 0) {
-            db.optValidationFraction(recipe.data().validationFraction());
-        }
-        try {
-            return db.build();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return TrainingData.load(recipe.data(), recipe.train().seed(), files.train(), files.validation(), tok,
+                tokenizerFile, seqLen, maxPositions);
     }
 }
