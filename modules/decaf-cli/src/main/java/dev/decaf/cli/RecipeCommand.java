@@ -4,6 +4,7 @@ import dev.decaf.core.config.ModelConfig;
 import dev.decaf.core.scaling.LambdaCalculation;
 import dev.decaf.core.scaling.LambdaRule;
 import dev.decaf.core.scaling.LambdaRules;
+import dev.decaf.core.scaling.Numbers;
 import dev.decaf.core.scaling.ScalingInputs;
 import dev.decaf.core.scaling.ScalingValueException;
 import dev.decaf.models.nn.DecoderModel;
@@ -170,7 +171,7 @@ final class RecipeCommand implements Callable<Integer> {
         } else {
             out.printf(Locale.ROOT, "decaf recipe: %s; N_params = %d, N = %d samples, D = %d tokens, B = %d x %d"
                     + " positions, η = %s, %d steps = %s epochs%n", c.source(), in.params(), in.samples(), in.tokens(),
-                    in.batchSize(), in.seqLen(), lr, in.steps(), trim(in.epochs()));
+                    in.batchSize(), in.seqLen(), Numbers.plain(lr), in.steps(), Numbers.fmt(in.epochs()));
             out.print(calc.table());
             out.println(calc.formula());
             calc.warnings().forEach(w -> out.println("warning: " + w));
@@ -271,9 +272,5 @@ final class RecipeCommand implements Callable<Integer> {
             return new Counted(n, s.trainSamples(), s.trainTokens(), set.seqLen(), data + " (training split: "
                     + s.trainExamples() + " examples in " + s.trainSamples() + " rows of " + set.seqLen() + ")");
         }
-    }
-
-    private static String trim(double x) {
-        return x == Math.rint(x) ? Long.toString((long) x) : String.format(Locale.ROOT, "%.4g", x);
     }
 }

@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.util.Locale;
 
 /** How the calculator writes numbers in formulas and tables: short, and the same on every machine. */
-final class Numbers {
+public final class Numbers {
 
     private Numbers() {}
 
@@ -19,7 +19,7 @@ final class Numbers {
      * @param x the number
      * @return the text
      */
-    static String fmt(double x) {
+    public static String fmt(double x) {
         if (Double.isInfinite(x)) {
             return x > 0 ? "∞" : "-∞";
         } else if (Double.isNaN(x)) {
@@ -41,7 +41,7 @@ final class Numbers {
      * @param x the number
      * @return the text
      */
-    static String plain(double x) {
+    public static String plain(double x) {
         if (Double.isNaN(x) || Double.isInfinite(x)) {
             return fmt(x);
         } else if (x == Math.rint(x) && Math.abs(x) < 1e15) {
