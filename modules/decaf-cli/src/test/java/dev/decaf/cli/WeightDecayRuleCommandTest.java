@@ -132,6 +132,14 @@ class WeightDecayRuleCommandTest {
         String yaml = Files.readString(out.resolve("recipe.yaml"));
         assertTrue(yaml.contains("  weight_decay: {rule: ema, tau_epoch: 0.5, lambda: " + lambda + "}\n"), yaml);
 
+        // recipes validate reports the same λ, counted on the same training split
+        DecafCliTest.Run validate = DecafCliTest.run("recipes", "validate", r.toString());
+        assertEquals(0, validate.code(), validate.err());
+        assertTrue(validate.out().contains("note: " + r + ": optimizer.weight_decay: λ = B/(η·N·τ_epoch) = 4/(0.002·"
+                + samples + "·0.5) = "), validate.out());
+        assertTrue(validate.out().contains("(N = " + samples + " samples, D = " + tokens + " tokens, " + params
+                + " parameters)"), validate.out());
+
         // decaf recipe counts the same data as the run did
         DecafCliTest.Run calc = DecafCliTest.run("recipe", "--model", model.toString(), "--data", data.toString(),
                 "--validation-fraction", "0.25", "--batch-size", "4", "--seq-len", "16", "--lr", "2e-3", "--steps", "3",

@@ -90,8 +90,7 @@ final class FinetuneSetup {
             DataStats stats = data.stats();
             int accum = recipe.train().gradAccum();
             int batch = recipe.train().batchSize();
-            long steps = recipe.train().bySteps() ? recipe.train().steps()
-                    : recipe.train().epochs() * (long) Math.ceil(data.train().batchCount(batch) / (double) accum);
+            long steps = steps(recipe, data);
             requireValidation(recipe, data);
             LambdaCalculation decay = weightDecay(resolved, model.numParameters(), stats, (long) batch * accum, seqLen,
                     steps, console);
@@ -128,6 +127,13 @@ final class FinetuneSetup {
             tok.close();
             throw e;
         }
+    }
+
+    /** The run's optimizer steps: the recipe's, or its epochs of ⌈batches/grad_accum⌉ steps each. */
+    static long steps(Recipe recipe, LmDataset data) {
+        Recipe.Train t = recipe.train();
+        return t.bySteps() ? t.steps()
+                : t.epochs() * (long) Math.ceil(data.train().batchCount(t.batchSize()) / (double) t.gradAccum());
     }
 
     /**

@@ -5,10 +5,12 @@ import dev.decaf.core.decay.DecayRule;
 import dev.decaf.core.groups.GroupPlan;
 import dev.decaf.core.groups.GroupRule;
 import dev.decaf.core.groups.ParamInfo;
+import dev.decaf.core.scaling.LambdaCalculation;
 import dev.decaf.djl.optim.ParamGroups;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.data.DataFormat;
 import dev.decaf.text.data.DataScan;
+import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.data.Overlong;
 import dev.decaf.text.data.TrainSubset;
 import dev.decaf.text.data.builtin.BuiltinData;
@@ -298,6 +300,7 @@ public final class RecipeValidation {
                 }
                 fraction(tr, vr == null && d.validationFraction() > 0 ? n - Math.max(1, Math.round(d.validationFraction() * n))
                         : n, trainName);
+                weightDecay(tok, train, validation);
                 if (vr != null && tr.format() != null && vr.format() != null && tr.format() != vr.format()) {
                     report.add(new Finding("mixed-format", DataScan.Severity.WARNING, "the validation data is "
                             + ValidationReport.formatName(vr.format()) + ", the training data "
@@ -325,6 +328,44 @@ public final class RecipeValidation {
             report.add(new Finding("data-fraction", DataScan.Severity.INFO, String.format(Locale.ROOT,
                     "data.fraction %s: trains on %,d of the %,d %s left after the validation split", f,
                     TrainSubset.count((int) pool, f), pool, unit), trainName, 0));
+        }
+
+        /**
+         * The λ finetune would resolve {@code optimizer.weight_decay} to, as a note: a rule is applied to
+         * the training split as finetune makes it (tokenised once more, the token cache in a temporary
+         * directory that is deleted), so its samples and tokens are exact. A plain number needs no
+         * note; without a tokenizer or data to count, the note says the rule is resolved at the start.
+         */
+        private void weightDecay(TextTokenizer tok, Path train, Path validation) throws IOException {
+            Recipe.WeightDecay wd = recipe.optimizer().weightDecay();
+            if (wd.isFixed()) {
+                return; // the recipe says λ; finetune prints its timescales
+            }
+            if (tok == null || config == null || report.errors() > 0) {
+                report.add(new Finding("weight-decay", DataScan.Severity.INFO, "optimizer.weight_decay: the rule "
+                        + wd.rule().name() + " is resolved when finetune starts, from the model and the tokenised data",
+                        recipeName, 0));
+                return;
+            }
+            Path cache = Files.createTempDirectory("decaf-validate-cache");
+            try {
+                LmDataset data = TrainingData.load(recipe.data(), recipe.train().seed(), train, validation, tok,
+                        tokenizerFile, recipe.train().seqLen(), config.maxPositions(), cache);
+                long batch = (long) recipe.train().batchSize() * recipe.train().gradAccum();
+                LambdaCalculation c = FinetuneSetup.weightDecay(recipe, model.numParameters(), data.stats(), batch,
+                        data.seqLen(), FinetuneSetup.steps(recipe, data),
+                        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                report.add(new Finding("weight-decay", DataScan.Severity.INFO, "optimizer.weight_decay: "
+                        + c.summary().substring("weight decay: ".length()) + " (N = " + data.stats().trainSamples()
+                        + " samples, D = " + data.stats().trainTokens() + " tokens, " + model.numParameters()
+                        + " parameters)", recipeName, 0));
+                c.warnings().forEach(w -> report.add(new Finding("weight-decay", DataScan.Severity.WARNING,
+                        "optimizer.weight_decay: " + w, recipeName, 0)));
+            } catch (IllegalArgumentException e) {
+                return; // the data's problems are reported by the scan
+            } finally {
+                deleteTree(cache);
+            }
         }
 
         /**

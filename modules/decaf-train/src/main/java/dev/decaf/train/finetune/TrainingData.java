@@ -35,6 +35,26 @@ public final class TrainingData {
      */
     public static LmDataset load(Recipe.Data data, long seed, Path train, Path validation, TextTokenizer tok,
             Path tokenizerFile, Integer seqLen, int maxPositions) throws IOException {
+        return load(data, seed, train, validation, tok, tokenizerFile, seqLen, maxPositions, null);
+    }
+
+    /**
+     * Loads the data with its token cache in a given directory.
+     *
+     * @param data the recipe's data section (its paths are not read: the files are given)
+     * @param seed the run's seed (it chooses the held-out examples)
+     * @param train the training file
+     * @param validation the validation file, or null (then {@code data.validation_fraction} is held out)
+     * @param tok the tokenizer
+     * @param tokenizerFile its tokenizer.json (the token cache's key; beside it, a chat template)
+     * @param seqLen the positions per row, or null for the length {@link SeqLenChoice} describes
+     * @param maxPositions the model's positions
+     * @param cacheDir where the token cache goes, or null for where finetune puts it
+     * @return the dataset
+     * @throws IOException when a file cannot be read; bad data is an {@link IllegalArgumentException}
+     */
+    static LmDataset load(Recipe.Data data, long seed, Path train, Path validation, TextTokenizer tok,
+            Path tokenizerFile, Integer seqLen, int maxPositions, Path cacheDir) throws IOException {
         LmDataset.Builder db = LmDataset.builder().setDataFile(train).setTokenizer(tok)
                 .optTokenizerFile(tokenizerFile).optSeed(seed)
                 .optFormat(data.format())
@@ -48,7 +68,11 @@ public final class TrainingData {
         } else {
             db.setSeqLenUpTo(maxPositions); // one tokenisation, at the model's positions
         }
-        CacheLocation.system().choose(Arrays.asList(train, validation)).ifPresent(db::optCacheDir);
+        if (cacheDir != null) {
+            db.optCacheDir(cacheDir);
+        } else {
+            CacheLocation.system().choose(Arrays.asList(train, validation)).ifPresent(db::optCacheDir);
+        }
         if (TokenizerFiles.holdsMessages(train, data) || TokenizerFiles.holdsMessages(validation, data)) {
             db.optChatTemplate(TokenizerFiles.chatTemplate(tokenizerFile)); // read only for chat data
         }

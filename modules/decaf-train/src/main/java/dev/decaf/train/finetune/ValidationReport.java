@@ -164,6 +164,11 @@ public record ValidationReport(String recipe, List<Finding> findings, Map<String
             return findings.size();
         }
 
+        /** Returns the errors found so far. */
+        long errors() {
+            return findings.stream().filter(f -> f.severity() == DataScan.Severity.ERROR).count();
+        }
+
         void data(String split, DataCheck check) {
             data.put(split, check);
         }
