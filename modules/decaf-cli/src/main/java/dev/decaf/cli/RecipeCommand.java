@@ -33,21 +33,20 @@ import picocli.CommandLine.Option;
  * the data after tokenisation and packing ({@link TrainingData}).
  */
 @Command(name = "recipe", mixinStandardHelpOptions = true,
-        description = {"Choose the weight decay λ for a run by a scaling rule, and show what it means:",
-            "τ_iter = 1/(η·λ) steps, τ_epoch = τ_iter·B/N epochs, the Power-Lines τ = B_tok/(η·λ·D),",
-            "the run fraction τ_iter/S (above 1 the decay barely acts) and tokens per parameter.",
-            "Rules: ema (--tau-epoch X or --tau-iter X: λ = B/(η·N·τ_epoch) or 1/(η·τ_iter); Wang & Aitchison 2025),",
-            "power-lines (λ = B_tok/(η·D·τ_opt), τ_opt = 1.084·TPP^-0.527; Bergsma et al. 2025),",
-            "normalized (--lambda-norm X: λ = λ_norm·√(B/(N·E)); Loshchilov & Hutter 2019),",
-            "mup and mup-sqrt (--width, --base-width, --base-lambda: λ = L·W/W0 or L·√(W/W0)),",
-            "fixed (--lambda X).",
-            "Sizes: --params or --model DIR; --samples and --tokens, or --data FILE counted as finetune counts",
-            "it (the training split after tokenisation and packing, at --seq-len)."},
+        description = {"Choose the weight decay λ of a run by a scaling rule, and show what it means: the EMA",
+            "timescales τ_iter (steps) and τ_epoch (epochs), the Power-Lines τ (a fraction of the run's tokens),",
+            "the run fraction τ_iter/S (above 1 the decay barely acts) and the tokens per parameter.",
+            "Rules: ema (--tau-epoch or --tau-iter; Wang & Aitchison 2025), power-lines (Bergsma et al. 2025),",
+            "normalized (--lambda-norm; Loshchilov & Hutter 2019), mup and mup-sqrt (--width, --base-width,",
+            "--base-lambda; the square root is Fan et al. 2025's) and fixed (--lambda).",
+            "The formulas are in the README, under Choosing λ.",
+            "Sizes: --params or --model DIR, and --samples with --tokens or --data FILE, counted as finetune",
+            "counts them (the training split after tokenisation and packing)."},
         footer = {"", "Examples:",
-            "  ./decaf recipe --params 124000000 --samples 9500 --tokens 1200000 --batch-size 16 --seq-len 128"
-                + " --lr 2e-4 --epochs 3 --rule ema --tau-epoch 0.5",
-            "  ./decaf recipe --model models/quickstart-base --data data.jsonl --batch-size 16 --lr 1e-3 --steps 1500"
-                + " --rule power-lines --json",
+            "  ./decaf recipe --params 124000000 --samples 9500 --tokens 1200000 --batch-size 16 \\",
+            "      --seq-len 128 --lr 2e-4 --epochs 3 --rule ema --tau-epoch 0.5",
+            "  ./decaf recipe --model models/quickstart-base --data data.jsonl --batch-size 16 \\",
+            "      --lr 1e-3 --steps 1500 --rule power-lines --json",
             "", "B is the samples of one optimizer step (batch_size x grad_accum); S = ceil(E·N/B), E = S·B/N."})
 final class RecipeCommand implements Callable<Integer> {
 
