@@ -43,11 +43,13 @@ import picocli.CommandLine.Option;
             "Sizes: --params or --model DIR, and --samples with --tokens or --data FILE, counted as finetune",
             "counts them (the training split after tokenisation and packing)."},
         footer = {"", "Examples:",
-            "  ./decaf recipe --params 124000000 --samples 9500 --tokens 1200000 --batch-size 16 \\",
-            "      --seq-len 128 --lr 2e-4 --epochs 3 --rule ema --tau-epoch 0.5",
-            "  ./decaf recipe --model models/quickstart-base --data data.jsonl --batch-size 16 \\",
-            "      --lr 1e-3 --steps 1500 --rule power-lines --json",
-            "", "B is the samples of one optimizer step (batch_size x grad_accum); S = ceil(E·N/B), E = S·B/N."})
+            "  ./decaf recipe --params 124000000 --samples 9500 --tokens 1200000 \\",
+            "      --batch-size 16 --seq-len 128 --lr 2e-4 --epochs 3 \\",
+            "      --rule ema --tau-epoch 0.5",
+            "  ./decaf recipe --model models/quickstart-base --data data.jsonl \\",
+            "      --batch-size 16 --lr 1e-3 --steps 1500 --rule power-lines --json",
+            "", "B is the samples of one optimizer step (batch_size x grad_accum); S = E x N / B rounded up,"
+                + " E = S x B / N."})
 final class RecipeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
