@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
             "  ./decaf sweep recipes/sweeps/tiny-weight-decay.yaml --dry-run",
             "  ./decaf sweep recipes/sweeps/tiny-weight-decay.yaml --retry-failed",
             "  ./decaf sweep recipes/sweeps/tiny-weight-decay.yaml --shard 0/2",
-            "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml --tasks 4 --max-running 2",
+            "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml \\",
+            "      --tasks 4 --max-running 2",
             "  ./decaf sweep report recipes/sweeps/tiny-weight-decay.yaml"})
 final class SweepCommand implements Callable<Integer> {
 
@@ -148,9 +149,12 @@ final class SweepCommand implements Callable<Integer> {
                 "--k8s writes OUT/cluster/sweep-job.yaml, a Kubernetes Indexed Job, for kubectl apply. Then",
                 "`decaf sweep report` merges whatever has finished."},
             footer = {"", "Examples:",
-                "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml --tasks 4 --max-running 2",
-                "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml --tasks 8 --sbatch=--partition=gpu --dry-run",
-                "  ./decaf sweep submit --k8s recipes/sweeps/tiny-weight-decay.yaml --tasks 4 --image decaf:cpu"})
+                "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml \\",
+                "      --tasks 4 --max-running 2",
+                "  ./decaf sweep submit --slurm recipes/sweeps/tiny-weight-decay.yaml \\",
+                "      --tasks 8 --sbatch=--partition=gpu --dry-run",
+                "  ./decaf sweep submit --k8s recipes/sweeps/tiny-weight-decay.yaml \\",
+                "      --tasks 4 --image decaf:cpu"})
     static final class Submit implements Callable<Integer> {
 
         @Spec
