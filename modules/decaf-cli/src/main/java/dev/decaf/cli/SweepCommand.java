@@ -256,8 +256,9 @@ final class SweepCommand implements Callable<Integer> {
 
     /** {@code decaf sweep report}: merge the finished trials into results.csv, summary.csv, plots and report.html. */
     @Command(name = "report", mixinStandardHelpOptions = true,
-            description = {"Merge a sweep's finished trials (from every process and shard) into OUT/results.csv,",
-                "OUT/summary.csv, plots and one self-contained OUT/report.html."},
+            description = {"Merge a sweep's finished trials, from every process and shard, into its out directory:",
+                "results.csv (one row per trial), summary.csv (mean and std over seeds), two plots and report.html",
+                "(one self-contained page)."},
             footer = {"", "Examples:", "  ./decaf sweep report recipes/sweeps/tiny-weight-decay.yaml"})
     static final class Report implements Callable<Integer> {
 

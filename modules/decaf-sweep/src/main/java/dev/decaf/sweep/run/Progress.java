@@ -36,7 +36,13 @@ final class Progress {
                 + format(took.toSeconds()) + (detail.isEmpty() ? "" : ": " + detail) + "  (" + t.describe() + ")");
     }
 
-    void show(Map<TrialState, Integer> counts) {
+    /**
+     * Prints the status line if the counts changed or a minute passed.
+     *
+     * @param counts trials per state
+     * @param runningSeconds how long each trial this process runs has been running
+     */
+    void show(Map<TrialState, Integer> counts, java.util.List<Double> runningSeconds) {
         int done = counts.getOrDefault(TrialState.DONE, 0);
         int running = counts.getOrDefault(TrialState.RUNNING, 0);
         int failed = counts.getOrDefault(TrialState.FAILED, 0);
@@ -49,8 +55,14 @@ final class Progress {
         }
         String eta = "";
         if (finished > 0 && left + running > 0) {
+            // what is left of the running trials (at least a tenth of a trial each), then the rest
             double mean = finishedSeconds / finished;
-            eta = " · ETA " + format((long) Math.ceil(mean * (left + running / 2.0) / Math.max(1, workers)));
+            double work = left * mean;
+            for (double s : runningSeconds) {
+                work += Math.max(mean - s, mean / 10);
+            }
+            work += Math.max(0, running - runningSeconds.size()) * mean / 2; // held by other processes
+            eta = " · ETA " + format((long) Math.ceil(work / Math.max(1, workers)));
         }
         console.println(line + eta);
         console.flush();

@@ -149,7 +149,11 @@ public final class SweepRunner {
                     candidates.add(t);
                 }
             }
-            progress.show(counts);
+            List<Double> runningSeconds = new ArrayList<>();
+            synchronized (active) {
+                active.values().forEach(c -> runningSeconds.add(Duration.between(c.started(), Instant.now()).toMillis() / 1000.0));
+            }
+            progress.show(counts, runningSeconds);
             boolean waiting = counts.getOrDefault(TrialState.RUNNING, 0) > 0;
             if (stopping || (candidates.isEmpty() && !waiting && active.isEmpty())) {
                 break;

@@ -135,6 +135,16 @@ class SweepFileTest {
         assertEquals(1, badName.size(), badName.toString());
         assertTrue(badName.get(0).startsWith("DIR/s.yaml: grid.optimizer.name: adamx: 'adamx' is not one of adamw, adamc"),
                 badName.get(0));
+        List<String> ruleWithoutInput = problems("""
+                base: tiny.yaml
+                grid:
+                  optimizer.weight_decay: [0.1, {rule: ema}, {rule: ema, tau_epoch: 0.5}]
+                out: out
+                """);
+        assertEquals(1, ruleWithoutInput.size(), ruleWithoutInput.toString());
+        assertTrue(ruleWithoutInput.get(0).startsWith("DIR/s.yaml: grid.optimizer.weight_decay: {rule: ema}: "
+                + "optimizer.weight_decay"), ruleWithoutInput.get(0));
+        assertTrue(ruleWithoutInput.get(0).contains("tau_epoch"), ruleWithoutInput.get(0));
         assertEquals(List.of("DIR/s.yaml:1: base: no such file: nope.yaml (relative to the sweep file)",
                 "DIR/s.yaml:4: wokers: unknown key (did you mean 'workers'?)",
                 "DIR/s.yaml: out: required: where trials and results go"), problems("""
