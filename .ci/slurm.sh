@@ -16,13 +16,14 @@ fi
 
 mkdir -p "$BASE"/{etc,munge,run,state,spool,log}
 chmod 700 "$BASE/munge"
-chmod 755 "$BASE" "$BASE/run"   # munged wants its socket's directory traversable
+chmod 755 "$(dirname "$BASE")" "$BASE" "$BASE/run"   # munged wants every directory to its socket traversable
 user=$(id -un)
 
 mungekey -c -f -k "$BASE/munge/munge.key" >/dev/null 2>&1
 munged -F --key-file="$BASE/munge/munge.key" --socket="$BASE/run/munge.sock" --pid-file="$BASE/run/munged.pid" \
   --seed-file="$BASE/munge/seed" --log-file="$BASE/log/munged.log" >/dev/null 2>&1 &
 for _ in $(seq 1 100); do [[ -S $BASE/run/munge.sock ]] && break; sleep 0.1; done
+[[ -S $BASE/run/munge.sock ]] || { echo "slurm: munged did not start" >&2; cat "$BASE/log/munged.log" >&2 || true; exit 1; }
 
 node_line=$(slurmd -C | head -n1)          # NodeName=... CPUs=... RealMemory=... from this machine
 node=$(sed -E 's/^NodeName=([^ ]+).*/\1/' <<<"$node_line")
@@ -61,9 +62,10 @@ CONF
 export SLURM_CONF=$conf
 slurmctld -D -f "$conf" >"$BASE/log/slurmctld.out" 2>&1 &
 slurmd -D -f "$conf" >"$BASE/log/slurmd.out" 2>&1 &
-for _ in $(seq 1 300); do
-  [[ $(sinfo -h -n "$node" -o %t 2>/dev/null || true) == idle ]] && { echo "SLURM_CONF=$conf"; exit 0; }
-  sleep 0.1
+deadline=$((SECONDS + 60))
+while (( SECONDS < deadline )); do
+  [[ $(timeout 5 sinfo -h -n "$node" -o %t 2>/dev/null || true) == idle ]] && { echo "SLURM_CONF=$conf"; exit 0; }
+  sleep 0.2
 done
 echo "slurm: node $node did not become idle" >&2
 tail -n 20 "$BASE"/log/*.log >&2 || true

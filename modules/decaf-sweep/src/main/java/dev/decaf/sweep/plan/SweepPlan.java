@@ -92,7 +92,16 @@ public record SweepPlan(SweepFile sweep, List<Trial> trials) {
     private static Optional<String> resolve(Recipe.Loader loader, SweepFile sweep, Map<String, String> values,
             Set<Problem> problems) {
         try {
-            return Optional.of(loader.load(sweep.base()).hash());
+            Recipe r = loader.load(sweep.base());
+            Recipe.WeightDecay wd = r.optimizer().weightDecay();
+            if (!wd.isFixed() && wd.isResolved()) {
+                // a run's recipe.yaml as the base: its pinned λ would override every trial's rule
+                problems.add(new Problem(sweep.base().toString(), 0, "optimizer.weight_decay.lambda", "pins λ = "
+                        + wd.resolved() + " beside the rule " + wd.rule().name() + ": every trial would keep it; drop"
+                        + " lambda (finetune writes it into a run's recipe.yaml for --resume)"));
+                return Optional.empty();
+            }
+            return Optional.of(r.hash());
         } catch (RecipeException e) {
             for (Problem p : e.problems()) {
                 problems.add(named(p, sweep, values));

@@ -93,7 +93,7 @@ final class FinetuneSetup {
             long steps = steps(recipe, data);
             requireValidation(recipe, data);
             LambdaCalculation decay = weightDecay(resolved, model.numParameters(), stats, (long) batch * accum, seqLen,
-                    steps, console);
+                    steps, from.isPresent(), console);
             resolved = resolved.withWeightDecay(decay.lambda());
             Schedule schedule = recipe.schedule().toSchedule(recipe.optimizer().lr(), steps);
             opt = resolved.optimizer().build(ScheduleTracker.of(schedule), Finetune.groups(resolved, model),
@@ -142,9 +142,11 @@ final class FinetuneSetup {
      * tokenisation and packing, with B = batch_size·grad_accum samples per step, the run's steps S
      * and its epochs E (the recipe's, or S·B/N for a run given in steps). A resumed run's recipe
      * holds the λ its start resolved; it is kept (with a warning should the rule now give another).
+     * A fresh run whose recipe pins another λ beside its rule is refused: that λ would silently
+     * override the rule (a run's recipe.yaml used as a sweep's base would give every trial one λ).
      */
     static LambdaCalculation weightDecay(Recipe recipe, long params, DataStats stats, long batch, int seqLen, long steps,
-            PrintStream console) {
+            boolean resuming, PrintStream console) {
         Recipe.Train train = recipe.train();
         double epochs = train.bySteps() ? (double) steps * batch / stats.trainSamples() : train.epochs();
         ScalingInputs in = new ScalingInputs(params, stats.trainSamples(), stats.trainTokens(), batch, seqLen,
@@ -152,11 +154,21 @@ final class FinetuneSetup {
         Recipe.WeightDecay wd = recipe.optimizer().weightDecay();
         LambdaCalculation c = LambdaCalculation.of(wd.rule(), in);
         if (wd.isResolved() && Math.abs(c.lambda() - wd.lambda()) > 1e-12 * Math.abs(wd.lambda())) {
+            if (!resuming) {
+                throw new IllegalArgumentException(pinnedConflict(wd, c));
+            }
             console.println("warning: weight decay: the rule " + wd.rule().name() + " now gives λ = " + c.lambda()
                     + "; the run keeps the λ = " + wd.lambda() + " it started with");
             c = LambdaCalculation.of(new FixedRule(wd.lambda()), in);
         }
         return c;
+    }
+
+    /** The one-line problem of a λ pinned beside a rule that gives another. */
+    static String pinnedConflict(Recipe.WeightDecay wd, LambdaCalculation fromRule) {
+        return "optimizer.weight_decay.lambda: " + wd.lambda() + " is pinned beside the rule " + wd.rule().name()
+                + ", which gives λ = " + fromRule.lambda() + " for this run: drop lambda (finetune writes it into a run's"
+                + " recipe.yaml, so that --resume keeps the λ the run started with)";
     }
 
     /**

@@ -352,9 +352,15 @@ public final class RecipeValidation {
                 LmDataset data = TrainingData.load(recipe.data(), recipe.train().seed(), train, validation, tok,
                         tokenizerFile, recipe.train().seqLen(), config.maxPositions(), cache);
                 long batch = (long) recipe.train().batchSize() * recipe.train().gradAccum();
-                LambdaCalculation c = FinetuneSetup.weightDecay(recipe, model.numParameters(), data.stats(), batch,
-                        data.seqLen(), FinetuneSetup.steps(recipe, data),
-                        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                LambdaCalculation c;
+                try {
+                    c = FinetuneSetup.weightDecay(recipe, model.numParameters(), data.stats(), batch, data.seqLen(),
+                            FinetuneSetup.steps(recipe, data), false,
+                            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                } catch (IllegalArgumentException pinned) {
+                    report.add(new Finding("weight-decay", DataScan.Severity.ERROR, pinned.getMessage(), recipeName, 0));
+                    return;
+                }
                 report.add(new Finding("weight-decay", DataScan.Severity.INFO, "optimizer.weight_decay: "
                         + c.summary().substring("weight decay: ".length()) + " (N = " + data.stats().trainSamples()
                         + " samples, D = " + data.stats().trainTokens() + " tokens, " + model.numParameters()
