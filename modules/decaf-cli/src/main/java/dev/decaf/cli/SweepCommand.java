@@ -9,7 +9,6 @@ import dev.decaf.sweep.plan.SweepException;
 import dev.decaf.sweep.plan.SweepFile;
 import dev.decaf.sweep.plan.SweepPlan;
 import dev.decaf.sweep.plan.Trial;
-import dev.decaf.sweep.results.SweepReport;
 import dev.decaf.sweep.run.SweepRunner;
 import dev.decaf.sweep.run.TrialRecords;
 import dev.decaf.sweep.run.WorkerCount;
@@ -91,23 +90,35 @@ final class SweepCommand implements Callable<Integer> {
         } catch (SweepException e) {
             return report(e, err);
         }
-        if (dryRun) {
-            System.out.println(plan.trials().size() + " trials of " + plan.sweep().base() + " -> " + plan.sweep().out());
-            for (Trial t : plan.trials()) {
-                System.out.println("  " + (t.index() + 1) + "  " + t.id() + "  " + t.describe());
-            }
-            return 0;
-        }
         Shard slice = shard == null ? Shard.ALL : Shard.parse(shard, System.getenv());
         WorkerCount count = WorkerCount.choose(workers != null ? workers : plan.sweep().workers(), System.getenv());
         int t = threads != null ? threads : plan.sweep().threads();
+        if (t < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+        }
+        if (dryRun) {
+            List<Trial> trials = plan.slice(slice);
+            int width = Integer.toString(plan.trials().size()).length();
+            System.out.println(trials.size() + " trials of " + plan.sweep().base() + " -> " + plan.sweep().out()
+                    + (slice.count() > 1 ? " (shard " + slice + " of " + plan.trials().size() + ")" : "") + "; "
+                    + count.describe(t));
+            for (Trial tr : trials) {
+                System.out.println("  " + String.format("%" + width + "d", tr.index() + 1) + "  " + tr.id() + "  "
+                        + tr.describe());
+            }
+            return 0;
+        }
         SweepRunner runner = new SweepRunner(plan, new SweepRunner.Options(count, t, slice, retryFailed, "4g"), System.out);
         SweepRunner.Summary s;
         // Ctrl-C / SIGTERM: the running trials checkpoint and release their claims; wait for them
         try (GracefulShutdown stop = GracefulShutdown.install("decaf-sweep-stop", runner::requestStop, () -> true,
                 Duration.ofSeconds(150))) {
             s = runner.run();
-            writeReport(plan);
+        } catch (IllegalStateException e) {
+            if (runner.stopRequested()) {
+                return 143; // a signal stopped the sweep while it wrote or started something: trials resume next time
+            }
+            throw e;
         }
         System.out.println("decaf: sweep " + plan.sweep().name() + ": " + s.done() + " done, " + s.failed() + " failed"
                 + (s.other() > 0 ? ", " + s.other() + " not finished" : "") + "; results in "
@@ -129,7 +140,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     static void writeReport(SweepPlan plan) throws IOException {
-        SweepReport.write(plan.sweep().out(), plan.sweep().name(), plan.sweep().axisKeys(), TrialRecords.of(plan));
+        SweepRunner.writeReport(plan);
     }
 
     /** The command that runs decaf again (on a cluster node): this JVM's java, flags and class path. */
@@ -145,7 +156,7 @@ final class SweepCommand implements Callable<Integer> {
     /** {@code decaf sweep submit}: hand the sweep to a cluster scheduler as an array of shards. */
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Submit a sweep to a cluster as n tasks on a shared output directory, task i running shard i/n.",
-                "--slurm writes OUT/cluster/sweep.sbatch (a job array, --array=0-(n-1)%K) and submits it with sbatch;",
+                "--slurm writes OUT/cluster/sweep.sbatch (a job array, --array=0-(n-1)%%K) and submits it with sbatch;",
                 "--k8s writes OUT/cluster/sweep-job.yaml, a Kubernetes Indexed Job, for kubectl apply. Then",
                 "`decaf sweep report` merges whatever has finished."},
             footer = {"", "Examples:",
@@ -198,6 +209,10 @@ final class SweepCommand implements Callable<Integer> {
         @Option(names = "--volume-claim", paramLabel = "NAME", description = "The shared PersistentVolumeClaim (--k8s; default decaf-work).")
         String claim = "decaf-work";
 
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the pods mount the volume claim and"
+                + " work: it must hold the sweep file and its out (--k8s; default: the current directory).")
+        Path workDir;
+
         @Option(names = "--dry-run", description = "Write the script or manifest; submit nothing.")
         boolean dryRun;
 
@@ -211,15 +226,22 @@ final class SweepCommand implements Callable<Integer> {
                 return report(e, err);
             }
             int n = tasks != null ? tasks : plan.trials().size();
-            if (n < 1) {
-                throw new IllegalArgumentException("--tasks must be >= 1, got " + n);
+            if (n < 1 || n > plan.trials().size()) {
+                throw new IllegalArgumentException("--tasks must be from 1 to the sweep's " + plan.trials().size()
+                        + " trials, got " + n);
             }
             int t = threads != null ? threads : plan.sweep().threads();
             SweepRunner.writePlan(plan);
             Path dir = plan.sweep().out().resolve("cluster");
             Files.createDirectories(dir);
             if (target.k8s) {
-                Path cwd = Path.of("").toAbsolutePath();
+                Path cwd = (workDir != null ? workDir : Path.of("")).toAbsolutePath().normalize();
+                for (Path p : List.of(plan.sweep().source(), plan.sweep().out())) {
+                    if (!p.toAbsolutePath().normalize().startsWith(cwd)) {
+                        throw new IllegalArgumentException("--k8s: " + p + " is outside " + cwd + ", the directory the"
+                                + " pods mount from the volume claim (--work-dir; default: the current directory)");
+                    }
+                }
                 IndexedJob job = new IndexedJob(plan.sweep(), n, maxRunning > 0 ? maxRunning : n, workers, t, image, claim,
                         cwd.toString());
                 Path manifest = dir.resolve("sweep-job.yaml");

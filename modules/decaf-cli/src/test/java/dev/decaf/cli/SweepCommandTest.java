@@ -242,8 +242,15 @@ class SweepCommandTest {
         assertEquals(0, bash.waitFor(), new String(bash.getInputStream().readAllBytes()));
         assertEquals(6, JSON.readTree(tmp.resolve("out-c/sweep.json").toFile()).get("trials").size());
 
+        DecafCliTest.Run dry = FinetuneCommandTest.runCapturing("sweep", s.toString(), "--dry-run", "--shard", "1/4");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().startsWith("2 trials of ") && dry.out().contains("(shard 1/4 of 6)"), dry.out());
+        assertEquals(List.of("2", "6"), dry.out().lines().skip(1).map(l -> l.strip().split("\\s+")[0]).toList(), dry.out());
+        DecafCliTest.Run outside = FinetuneCommandTest.runCapturing("sweep", "submit", "--k8s", s.toString());
+        assertEquals(2, outside.code(), "the pods could not see a sweep outside their mount");
+        assertTrue(outside.err().contains("is outside"), outside.err());
         DecafCliTest.Run k = FinetuneCommandTest.runCapturing("sweep", "submit", "--k8s", s.toString(), "--tasks", "3",
-                "--max-running", "2");
+                "--max-running", "2", "--work-dir", tmp.toString());
         assertEquals(0, k.code(), k.err());
         // no Kubernetes runs here: the manifest's structure is what can be checked
         Object doc = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
@@ -256,9 +263,14 @@ class SweepCommandTest {
         assertEquals(2, job.at("/spec/parallelism").asInt());
         assertEquals("Never", job.at("/spec/template/spec/restartPolicy").asText());
         JsonNode c = job.at("/spec/template/spec/containers/0");
-        assertEquals(List.of("sweep", s.toString(), "--shard", "3", "--workers", "1", "--threads", "1"),
+        assertEquals(List.of("sweep", "c.yaml", "--shard", "3", "--workers", "1", "--threads", "1"),
                 JSON.convertValue(c.get("args"), List.class));
+        assertEquals(tmp.toString(), c.get("workingDir").asText());
         assertEquals(c.at("/volumeMounts/0/mountPath").asText(), c.get("workingDir").asText());
+        DecafCliTest.Run tooMany = FinetuneCommandTest.runCapturing("sweep", "submit", "--slurm", s.toString(), "--tasks",
+                "7", "--dry-run");
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("--tasks must be from 1 to the sweep's 6 trials, got 7"), tooMany.err());
         assertEquals("work", job.at("/spec/template/spec/volumes/0/name").asText());
     }
 }

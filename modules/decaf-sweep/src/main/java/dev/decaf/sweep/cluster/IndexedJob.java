@@ -23,13 +23,15 @@ import java.util.List;
 public record IndexedJob(SweepFile sweep, int tasks, int parallelism, int workersPerTask, int threads, String image,
         String claimName, String workDir) {
 
-    /** Returns the manifest (YAML). The sweep file's path must be the same inside the pod (under workDir). */
+    /** Returns the manifest (YAML). The sweep file and its out must lie under workDir, which every pod mounts. */
     public String manifest() {
         String name = "decaf-sweep-" + sweep.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         if (name.length() > 52) {
             name = name.substring(0, 52);
         }
-        List<String> args = new ArrayList<>(List.of("sweep", sweep.source().toString(), "--shard", Integer.toString(tasks),
+        // the sweep file as the pods see it: relative to the mounted working directory
+        String file = java.nio.file.Path.of(workDir).relativize(sweep.source().toAbsolutePath().normalize()).toString();
+        List<String> args = new ArrayList<>(List.of("sweep", file, "--shard", Integer.toString(tasks),
                 "--workers", Integer.toString(workersPerTask), "--threads", Integer.toString(threads)));
         StringBuilder argList = new StringBuilder();
         for (String a : args) {

@@ -14,6 +14,7 @@ import java.util.Map;
 final class Progress {
 
     private final int total;
+    private final java.util.Map<String, Integer> position = new java.util.HashMap<>();
     private final int workers;
     private final PrintStream console;
     private String last = "";
@@ -21,8 +22,11 @@ final class Progress {
     private double finishedSeconds;
     private int finished;
 
-    Progress(int total, int workers, PrintStream console) {
-        this.total = total;
+    Progress(java.util.List<Trial> slice, int workers, PrintStream console) {
+        this.total = slice.size();
+        for (int i = 0; i < slice.size(); i++) {
+            position.put(slice.get(i).id(), i + 1);
+        }
         this.workers = workers;
         this.console = console;
     }
@@ -32,7 +36,7 @@ final class Progress {
             finishedSeconds += took.toMillis() / 1000.0;
             finished++;
         }
-        console.println("decaf: trial " + (t.index() + 1) + "/" + total + " " + t.id() + " " + how + " in "
+        console.println("decaf: trial " + position.getOrDefault(t.id(), t.index() + 1) + "/" + total + " " + t.id() + " " + how + " in "
                 + format(took.toSeconds()) + (detail.isEmpty() ? "" : ": " + detail) + "  (" + t.describe() + ")");
     }
 

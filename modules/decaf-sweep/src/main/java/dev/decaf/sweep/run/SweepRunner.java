@@ -6,6 +6,7 @@ import dev.decaf.core.runtime.JvmSettings;
 import dev.decaf.sweep.plan.Shard;
 import dev.decaf.sweep.plan.SweepPlan;
 import dev.decaf.sweep.plan.Trial;
+import dev.decaf.sweep.results.SweepReport;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,6 +110,11 @@ public final class SweepRunner {
         AtomicFiles.writeString(file, text);
     }
 
+    /** Returns whether a stop was requested. */
+    public boolean stopRequested() {
+        return stopping;
+    }
+
     /** Asks the runner to stop: trial processes get SIGTERM, checkpoint and release their trials. */
     public void requestStop() {
         stopping = true;
@@ -128,7 +134,7 @@ public final class SweepRunner {
         Instant start = Instant.now();
         writePlan(plan);
         List<Trial> slice = plan.slice(options.shard());
-        Progress progress = new Progress(slice.size(), options.workers().workers(), console);
+        Progress progress = new Progress(slice, options.workers().workers(), console);
         console.println("decaf: sweep " + plan.sweep().name() + ": " + slice.size() + " trials"
                 + (options.shard().count() > 1 ? " (shard " + options.shard() + " of " + plan.trials().size() + ")" : "")
                 + ", " + options.workers().describe(options.threads()) + ", out " + plan.sweep().out());
@@ -167,6 +173,7 @@ public final class SweepRunner {
             Thread.sleep(active.isEmpty() ? 1000 : 250);
         }
         awaitChildren();
+        writeReport(plan);
         int done = 0;
         int failed = 0;
         for (Trial t : slice) {
@@ -214,7 +221,13 @@ public final class SweepRunner {
         if (device != null) {
             env.put("CUDA_VISIBLE_DEVICES", device);
         }
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IllegalStateException shuttingDown) { // a signal arrived between the check and the start
+            stopping = true;
+            return;
+        }
         synchronized (active) {
             active.put(t.id(), new Child(t, p, Instant.now(), worker));
         }
@@ -223,11 +236,25 @@ public final class SweepRunner {
         }
     }
 
-    /** Collects finished trial processes and says how each ended. */
+    /**
+     * Writes results.csv, summary.csv, the plots and report.html from every trial's directory (what
+     * this process, other processes and other shards finished).
+     *
+     * @param plan the plan
+     * @throws IOException on I/O errors
+     */
+    public static void writeReport(SweepPlan plan) throws IOException {
+        SweepReport.write(plan.sweep().out(), plan.sweep().name(), plan.sweep().axisKeys(), TrialRecords.of(plan));
+    }
+
+    /** Collects finished trial processes, says how each ended, and rewrites the report when one did. */
     private void reap(Progress progress) throws IOException {
         List<Child> ended = new ArrayList<>();
         synchronized (active) {
             active.values().removeIf(c -> !c.process().isAlive() && ended.add(c));
+        }
+        if (!ended.isEmpty()) {
+            writeReport(plan);
         }
         for (Child c : ended) {
             int code = c.process().exitValue();

@@ -170,6 +170,22 @@ class SweepFileTest {
     }
 
     @Test
+    void aBaseThatPinsTheLambdaOfItsRuleIsRefused() throws Exception {
+        // a run's recipe.yaml as the base: its resolved lambda would override every trial's rule
+        java.nio.file.Files.writeString(tmp.resolve("pinned.yaml"), java.nio.file.Files.readString(tmp.resolve("tiny.yaml"))
+                .replace("weight_decay: 0.1", "weight_decay: {rule: ema, tau_epoch: 0.5, lambda: 3.0}"));
+        List<String> p = problems("""
+                base: pinned.yaml
+                grid:
+                  optimizer.weight_decay.tau_epoch: [0.25, 2.0]
+                out: out
+                """);
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("DIR/pinned.yaml: optimizer.weight_decay.lambda: pins λ = 3.0 beside the rule ema"),
+                p.get(0));
+    }
+
+    @Test
     void shardsComeFromTheClusterIndexWhenOnlyTheirCountIsGiven() {
         assertEquals(new Shard(2, 4), Shard.parse("2/4", java.util.Map.of()));
         assertEquals(new Shard(3, 4), Shard.parse("4", java.util.Map.of("SLURM_ARRAY_TASK_ID", "3")));
