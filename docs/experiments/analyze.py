@@ -68,7 +68,7 @@ def tau(dirs):
             print(f"| {s} | {n_rows:.0f} | {t:g} | {lam:.4g} | {ti:.0f} | {m:.4f} | {len(v)} |")
         i = int(np.argmin(means))
         lo, hi = max(0, i - 1), min(len(taus), i + 2)
-        if hi - lo == 3:
+        if hi - lo == 3 and math.isfinite(sigma):
             x = np.log(taus[lo:hi])
             best = math.exp(parabola_min(x, means[lo:hi]))
             boots = []
@@ -81,8 +81,10 @@ def tau(dirs):
                 else:
                     boots.append(taus[j])
             ci = (np.percentile(boots, 5), np.percentile(boots, 95))
+        elif hi - lo == 3:
+            best, ci = math.exp(parabola_min(np.log(taus[lo:hi]), means[lo:hi])), (float("nan"), float("nan"))
         else:
-            best, ci = taus[i], (float("nan"), float("nan"))
+            best, ci = taus[i], (float("nan"), float("nan"))  # at the grid's edge: a bound, not an estimate
         ti_best = float(pts[i][1][0]["tau_iter"]) * best / taus[i]
         summary.append((s, best, ci, ti_best))
     print("\n| data.fraction | optimal τ_epoch (parabola in log τ) | 90% bootstrap interval | optimal τ_iter (steps) |")
