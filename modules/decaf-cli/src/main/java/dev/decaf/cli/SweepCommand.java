@@ -156,7 +156,7 @@ final class SweepCommand implements Callable<Integer> {
     /** {@code decaf sweep submit}: hand the sweep to a cluster scheduler as an array of shards. */
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Submit a sweep to a cluster as n tasks on a shared output directory, task i running shard i/n.",
-                "--slurm writes OUT/cluster/sweep.sbatch (a job array, --array=0-(n-1)%%K) and submits it with sbatch;",
+                "--slurm writes OUT/cluster/sweep.sbatch (a job array of n tasks, at most --max-running at once) and submits it with sbatch;",
                 "--k8s writes OUT/cluster/sweep-job.yaml, a Kubernetes Indexed Job, for kubectl apply. Then",
                 "`decaf sweep report` merges whatever has finished."},
             footer = {"", "Examples:",
