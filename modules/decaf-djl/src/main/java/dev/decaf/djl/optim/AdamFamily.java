@@ -288,7 +288,9 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     /**
      * Loads state written by {@link #saveState} into this (fresh) optimizer; updates then continue
      * exactly where the saved run stopped. Parameters are matched by name; a missing, extra or
-     * mis-shaped tensor is an error naming it.
+     * mis-shaped tensor is an error naming it. State saved by another optimizer (AdamW into AdamC)
+     * or with other β or ε is refused, naming both: the moments mean something else under them. A
+     * changed λ or γ_max is allowed (a run may change its decay) and logged once.
      *
      * @param dir the directory
      * @param manager the manager that owns the loaded moments until the first update moves them to
@@ -307,8 +309,45 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
             }
         }
         Map<String, OptimizerStateArrays.Loaded> read = OptimizerStateArrays.load(dir, expected, manager);
+        checkSavedSettings(dir); // after the files proved whole and fit the model: those errors come first
         GroupPlan plan = paramGroups == null ? null : groupPlan();
         read.forEach((name, l) -> store.restore(name, plan == null ? null : plan.groupOf(name), l.m(), l.v(), l.step()));
+    }
+
+    /** Refuses state whose moments another optimizer or other β/ε made; notes a changed λ or γ_max. */
+    private void checkSavedSettings(Path dir) throws IOException {
+        Path file = dir.resolve(dev.decaf.core.state.OptimizerStateFormat.MANIFEST_FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return; // the loader names the missing file
+        }
+        dev.decaf.core.state.OptimizerManifest saved =
+                dev.decaf.core.state.OptimizerManifest.parse(java.nio.file.Files.readString(file), file);
+        String mine = getClass().getSimpleName();
+        if (saved.optimizer() != null && !saved.optimizer().equals(mine)) {
+            throw new IllegalArgumentException(file + " holds the state of " + saved.optimizer() + ", not of " + mine
+                    + ": load it into " + saved.optimizer() + " (its moments follow that optimizer's update)");
+        }
+        String[] names = {"beta1", "beta2", "eps"};
+        double[] theirs = {saved.beta1(), saved.beta2(), saved.eps()};
+        double[] ours = {settings.beta1(), settings.beta2(), settings.eps()};
+        for (int i = 0; i < names.length; i++) {
+            if (differs(theirs[i], ours[i])) {
+                throw new IllegalArgumentException(file + " was saved with " + names[i] + " = " + theirs[i] + ", this "
+                        + mine + " has " + names[i] + " = " + ours[i] + ": the moments would not continue the run");
+            }
+        }
+        if (differs(saved.weightDecay(), settings.weightDecay()) || differs(saved.maxLearningRate(), settings.maxLearningRate())) {
+            LOG.info("decaf: {} loads state saved with weight_decay = {}, max_lr = {}; it continues with weight_decay = {},"
+                    + " max_lr = {}", mine, saved.weightDecay(), saved.maxLearningRate(), settings.weightDecay(),
+                    settings.maxLearningRate());
+        }
+    }
+
+    private static boolean differs(double saved, double current) {
+        if (Double.isNaN(saved) || Double.isNaN(current)) {
+            return false; // an older file, or γ_max unknown: nothing to compare
+        }
+        return Math.abs(saved - current) > 1e-9 * Math.max(Math.abs(saved), Math.abs(current));
     }
 
     /**

@@ -117,4 +117,34 @@ class StateSaveLoadTest {
             assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
         }
     }
+
+    @Test
+    void stateOfAnotherOptimizerOrOtherBetasIsRefusedAChangedLambdaIsNot() throws IOException {
+        Golden g = Golden.INSTANCE;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NamedParameterBlock block = new NamedParameterBlock(g.shapes);
+            block.initialize(manager, g.init);
+            AdamW saved = AdamW.builder().optBeta2(0.95f).optWeightDecays(0.1f).optParamGroups(ParamGroups.standard(block))
+                    .build();
+            run(saved, block, manager, 1, 3);
+            saved.saveState(dir);
+
+            AdamC other = AdamC.builder().optBeta2(0.95f).optWeightDecays(0.1f).optParamGroups(ParamGroups.standard(block))
+                    .build();
+            IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> other.loadState(dir, manager));
+            assertTrue(type.getMessage().endsWith("optimizer.json holds the state of AdamW, not of AdamC: load it into AdamW"
+                    + " (its moments follow that optimizer's update)"), type.getMessage());
+
+            AdamW betas = AdamW.builder().optBeta2(0.999f).optWeightDecays(0.1f).optParamGroups(ParamGroups.standard(block))
+                    .build();
+            IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> betas.loadState(dir, manager));
+            assertTrue(beta.getMessage().endsWith("optimizer.json was saved with beta2 = 0.95, this AdamW has beta2 = 0.999:"
+                    + " the moments would not continue the run"), beta.getMessage());
+
+            AdamW lambda = AdamW.builder().optBeta2(0.95f).optWeightDecays(0.5f).optParamGroups(ParamGroups.standard(block))
+                    .build();
+            lambda.loadState(dir, manager); // a run may change its decay: loaded, with a note in the log
+            assertEquals(3, lambda.step("encoder.weight"));
+        }
+    }
 }
