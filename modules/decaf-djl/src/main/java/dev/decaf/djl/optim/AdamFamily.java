@@ -293,8 +293,9 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
      * changed λ or γ_max is allowed (a run may change its decay) and logged once.
      *
      * @param dir the directory
-     * @param manager the manager that owns the loaded moments until the first update moves them to
-     *     the parameter's device (use the model's manager)
+     * @param manager the device to load onto; the loaded moments belong to the optimizer (held in a
+     *     manager of its own until each parameter's first update copies them into the parameter's
+     *     manager), so {@code manager} may be closed as soon as this returns
      * @throws IOException when the files are missing, truncated or do not fit this model
      */
     public synchronized void loadState(Path dir, NDManager manager) throws IOException {
@@ -308,8 +309,21 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
                 expected.put(p.name(), p.shape());
             }
         }
-        Map<String, OptimizerStateArrays.Loaded> read = OptimizerStateArrays.load(dir, expected, manager);
-        checkSavedSettings(dir); // after the files proved whole and fit the model: those errors come first
+        // a manager of the optimizer's own: a caller's try-with-resources manager may close at once
+        NDManager own = NDManager.newBaseManager(manager.getDevice());
+        Map<String, OptimizerStateArrays.Loaded> read;
+        try {
+            read = OptimizerStateArrays.load(dir, expected, own);
+        } catch (IOException | RuntimeException e) {
+            own.close();
+            throw e;
+        }
+        try {
+            checkSavedSettings(dir); // after the files proved whole and fit the model: those errors come first
+        } catch (IOException | RuntimeException e) {
+            own.close();
+            throw e;
+        }
         GroupPlan plan = paramGroups == null ? null : groupPlan();
         read.forEach((name, l) -> store.restore(name, plan == null ? null : plan.groupOf(name), l.m(), l.v(), l.step()));
     }

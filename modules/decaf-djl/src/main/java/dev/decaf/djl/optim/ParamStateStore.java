@@ -50,11 +50,22 @@ final class ParamStateStore {
         ParamState saved = loaded.remove(name);
         ParamState st = saved == null
                 ? new ParamState(name, group, decay, weight.zerosLike(), weight.zerosLike(), beginStep, viewable)
-                : new ParamState(name, group, decay, saved.m.toDevice(weight.getDevice(), false),
-                        saved.v.toDevice(weight.getDevice(), false), saved.step, viewable);
+                : new ParamState(name, group, decay, ownedLike(saved.m, weight), ownedLike(saved.v, weight), saved.step,
+                        viewable);
         byName.put(name, st);
         byId.put(parameterId, st);
         return st;
+    }
+
+    /**
+     * A loaded moment copied onto the weight's device and into the weight's manager (as fresh zeros
+     * are), so it lives as long as the parameter does, whoever owned the manager it was loaded with.
+     */
+    private static NDArray ownedLike(NDArray loadedMoment, NDArray weight) {
+        NDArray m = loadedMoment.toDevice(weight.getDevice(), true);
+        m.attach(weight.getManager());
+        loadedMoment.close();
+        return m;
     }
 
     /**
