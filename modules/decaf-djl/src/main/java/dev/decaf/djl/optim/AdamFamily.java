@@ -84,6 +84,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     /** Non-null once bound when some group's rule waits for v̄. */
     private TwoPhaseStep twoPhase;
     private boolean warnedPartialStep;
+    private boolean warnedAbovePeak;
     private boolean closed;
 
     /**
@@ -179,8 +180,19 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
         double peak = settings.maxLearningRate();
         return String.format(Locale.ROOT, "%s: decay %s (%s), λ=%s; β=(%s, %s) ε=%s; lr %s%s; kernel %s × %d threads",
                 getClass().getSimpleName(), DecayStage.formula(rule), rule, settings.weightDecay(), settings.beta1(),
-                settings.beta2(), settings.eps(), settings.learningRateTracker(),
-                Double.isNaN(peak) ? "" : ", γ_max=" + peak, executor.kernelName(), executor.threads().threads());
+                settings.beta2(), settings.eps(), trackerName(settings.learningRateTracker()),
+                Double.isNaN(peak) ? "" : ", γ_max=" + shortest(peak), executor.kernelName(), executor.threads().threads());
+    }
+
+    /** A tracker as text: its own toString when it has one (decaf's schedules), else its class name. */
+    static String trackerName(Object tracker) {
+        String s = String.valueOf(tracker);
+        return tracker != null && s.startsWith(tracker.getClass().getName() + "@") ? tracker.getClass().getSimpleName() : s;
+    }
+
+    /** A double that came from a float (DJL's builders take floats) in the float's shortest digits: 0.003, not 0.003000000026. */
+    static String shortest(double v) {
+        return (double) (float) v == v ? Float.toString((float) v) : Double.toString(v);
     }
 
     @Override
@@ -229,15 +241,31 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
             }
             twoPhase.finish(executor);
         }
-        long t = ++st.step;
+        long t = st.step + 1;
         double lr = settings.learningRate(parameterId, t) * st.group.lrScale();
-        AdamSettings.checkLearningRate(lr, st.name, t);
+        AdamSettings.checkLearningRate(lr, st.name, t); // before the step count moves: a refused step leaves none
+        st.step = t;
+        warnIfAbovePeak(lr, st);
         AdamCoefficients c = AdamCoefficients.of(t, lr, settings.beta1(), settings.beta2(), settings.eps(),
                 st.decay.shrink(lr), st.decay.masked(), st.decay.coupling(), rescaleGrad, clipGrad);
         if (twoPhase == null) {
             executor.step(st, weight, grad, c);
         } else if (twoPhase.addMoments(executor, st, weight, grad, c, lr)) {
             twoPhase.finish(executor);
+        }
+    }
+
+    /**
+     * AdamC's decay λ·γ_t²/γ_max assumes γ_t ≤ γ_max: a γ_max set below the schedule's real peak
+     * decays harder than AdamW by γ_t/γ_max, silently. Said once.
+     */
+    private void warnIfAbovePeak(double lr, ParamState st) {
+        double peak = settings.maxLearningRate() * st.group.lrScale();
+        if (!warnedAbovePeak && DecayStage.needsPeak(st.group.decayRule()) && peak > 0 && lr > peak * (1 + 1e-6)) {
+            warnedAbovePeak = true;
+            LOG.warn("{}: the learning rate {} of parameter {} is above γ_max = {}: its {} decay is {}x what γ_t = γ_max"
+                    + " would give; set optMaxLearningRate to the schedule's peak", getClass().getSimpleName(), lr,
+                    st.name, peak, st.group.decayRule(), lr / peak);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.decaf.djl.optim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,12 +56,24 @@ class ValidationTest {
             try (NDArray g = manager.ones(w.getShape())) {
                 opt.update(block.param("w").getId(), w, g);
                 opt.update(block.param("w").getId(), w, g);
+                float[] before = w.toFloatArray();
                 assertRejects("got -1.0 at step 3 for parameter w", () -> {
                     opt.update(block.param("w").getId(), w, g);
                     return null;
                 });
+                // the refused step moved nothing: not the weight, not the step count
+                assertEquals(2, opt.step("w"));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(before, w.toFloatArray());
             }
         }
+    }
+
+    @Test
+    void describeNamesADjlTrackerAndAFloatPeakInItsOwnDigits() {
+        AdamC opt = AdamC.builder().optLearningRateTracker(Tracker.warmUp().optWarmUpBeginValue(0f).optWarmUpSteps(10)
+                .setMainTracker(Tracker.fixed(3e-3f)).build()).optMaxLearningRate(3e-3f).build();
+        String d = opt.describe();
+        assertTrue(d.contains("lr WarmUpTracker, γ_max=0.003;"), d);
     }
 
     @Test
