@@ -124,7 +124,9 @@ class SweepCommandTest {
                 boolean done = Files.exists(d.resolve("done.json"));
                 oneDone |= done;
                 Path ck = d.resolve("run/checkpoints");
-                oneMidway |= !done && Files.isDirectory(ck) && names(ck).stream().anyMatch(n -> n.startsWith("step-"));
+                // a checkpoint before the last step: the trial has work left that must resume, not restart
+                oneMidway |= !done && Files.isDirectory(ck) && names(ck).stream()
+                        .anyMatch(n -> n.matches("step-\\d{8}") && Integer.parseInt(n.substring(5)) < 20);
             }
             ready = oneDone && oneMidway;
         }
