@@ -139,10 +139,6 @@ final class SweepCommand implements Callable<Integer> {
         return Errors.BAD_INPUT;
     }
 
-    static void writeReport(SweepPlan plan) throws IOException {
-        SweepRunner.writeReport(plan);
-    }
-
     /** The command that runs decaf again (on a cluster node): this JVM's java, flags and class path. */
     static List<String> selfCommand() {
         List<String> cmd = new ArrayList<>();
@@ -301,7 +297,7 @@ final class SweepCommand implements Callable<Integer> {
             } catch (SweepException e) {
                 return report(e, spec.commandLine().getErr());
             }
-            writeReport(plan);
+            SweepRunner.writeReport(plan);
             var records = TrialRecords.of(plan);
             long done = records.stream().filter(r -> r.status().equals("done")).count();
             long failed = records.stream().filter(r -> r.status().equals("failed")).count();

@@ -341,13 +341,10 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
         NDManager own = NDManager.newBaseManager(manager.getDevice());
         Map<String, OptimizerStateArrays.Loaded> read;
         try {
-            read = OptimizerStateArrays.load(dir, expected, own);
-        } catch (IOException | RuntimeException e) {
-            own.close();
-            throw e;
-        }
-        try {
-            checkSavedSettings(dir); // after the files proved whole and fit the model: those errors come first
+            OptimizerStateArrays.Read r = OptimizerStateArrays.load(dir, expected, own);
+            // after the files proved whole and fit the model: those errors come first
+            checkSavedSettings(r.manifest(), dir.resolve(dev.decaf.core.state.OptimizerStateFormat.MANIFEST_FILE));
+            read = r.params();
         } catch (IOException | RuntimeException e) {
             own.close();
             throw e;
@@ -357,13 +354,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     }
 
     /** Refuses state whose moments another optimizer or other β/ε made; notes a changed λ or γ_max. */
-    private void checkSavedSettings(Path dir) throws IOException {
-        Path file = dir.resolve(dev.decaf.core.state.OptimizerStateFormat.MANIFEST_FILE);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            return; // the loader names the missing file
-        }
-        dev.decaf.core.state.OptimizerManifest saved =
-                dev.decaf.core.state.OptimizerManifest.parse(java.nio.file.Files.readString(file), file);
+    private void checkSavedSettings(dev.decaf.core.state.OptimizerManifest saved, Path file) {
         String mine = getClass().getSimpleName();
         if (saved.optimizer() != null && !saved.optimizer().equals(mine)) {
             throw new IllegalArgumentException(file + " holds the state of " + saved.optimizer() + ", not of " + mine

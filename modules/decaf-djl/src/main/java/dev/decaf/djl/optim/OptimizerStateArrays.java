@@ -68,10 +68,10 @@ final class OptimizerStateArrays {
      * @param dir the directory
      * @param expected the model's parameter shapes (empty: accept any)
      * @param manager the manager the arrays are created on
-     * @return each parameter's state, by name, in file order
+     * @return the manifest, and each parameter's state by name, in file order
      * @throws IOException when the files are missing, damaged or do not fit {@code expected}
      */
-    static Map<String, Loaded> load(Path dir, Map<String, long[]> expected, NDManager manager) throws IOException {
+    static Read load(Path dir, Map<String, long[]> expected, NDManager manager) throws IOException {
         Map<String, NDArray> arrays = new HashMap<>();
         OptimizerManifest manifest = OptimizerStateFiles.read(dir, expected, (key, shape) -> {
             NDArray a = manager.zeros(new Shape(shape), DataType.FLOAT32);
@@ -85,6 +85,14 @@ final class OptimizerStateArrays {
         Map<String, Loaded> out = new LinkedHashMap<>();
         manifest.params().forEach((name, p) -> out.put(name, new Loaded(arrays.get(OptimizerStateFormat.firstMomentKey(name)),
                 arrays.get(OptimizerStateFormat.secondMomentKey(name)), p.step())));
-        return out;
+        return new Read(manifest, out);
     }
+
+    /**
+     * What {@link #load} read.
+     *
+     * @param manifest optimizer.json (the saving optimizer and its settings)
+     * @param params each parameter's state, by name, in file order
+     */
+    record Read(OptimizerManifest manifest, Map<String, Loaded> params) {}
 }

@@ -34,7 +34,8 @@ public record RunMetrics(double initialValLoss, double trainLoss, double lastGra
      * @throws IOException on I/O errors
      */
     public static RunMetrics read(Path run) throws IOException {
-        List<double[]> steps = steps(run);
+        double[] initial = {Double.NaN};
+        List<double[]> steps = steps(run, initial);
         double loss = Double.NaN;
         double grad = Double.NaN;
         if (!steps.isEmpty()) {
@@ -52,27 +53,7 @@ public record RunMetrics(double initialValLoss, double trainLoss, double lastGra
         } catch (NoSuchFileException e) {
             // a run from before weight_decay.json: λ and τ stay empty
         }
-        return new RunMetrics(initialValLoss(run), loss, grad, decay);
-    }
-
-    private static double initialValLoss(Path run) throws IOException {
-        Path file = run.resolve("metrics.jsonl");
-        if (!Files.exists(file)) {
-            return Double.NaN;
-        }
-        for (String line : Files.readAllLines(file)) {
-            if (line.contains("\"initial\"")) {
-                try {
-                    Map<String, Object> m = Json.parseObject(line);
-                    if (Boolean.TRUE.equals(m.get("initial")) && m.get("val_loss") instanceof Number v) {
-                        return v.doubleValue();
-                    }
-                } catch (IllegalArgumentException e) {
-                    // a torn line: look on
-                }
-            }
-        }
-        return Double.NaN;
+        return new RunMetrics(initial[0], loss, grad, decay);
     }
 
     /**
@@ -84,6 +65,11 @@ public record RunMetrics(double initialValLoss, double trainLoss, double lastGra
      * @throws IOException on I/O errors
      */
     public static List<double[]> steps(Path run) throws IOException {
+        return steps(run, new double[1]);
+    }
+
+    /** The training rows, and (into {@code initial[0]}) the {@code "initial": true} row's val_loss, in one pass. */
+    private static List<double[]> steps(Path run, double[] initial) throws IOException {
         List<double[]> rows = new ArrayList<>();
         Path file = run.resolve("metrics.jsonl");
         if (!Files.exists(file)) {
@@ -99,6 +85,9 @@ public record RunMetrics(double initialValLoss, double trainLoss, double lastGra
                 m = Json.parseObject(line);
             } catch (IllegalArgumentException e) {
                 continue; // a torn last line of a killed run
+            }
+            if (Boolean.TRUE.equals(m.get("initial")) && m.get("val_loss") instanceof Number v) {
+                initial[0] = v.doubleValue();
             }
             if (m.get("loss") instanceof Number l && m.get("step") instanceof Number s) {
                 double g = m.get("grad_norm") instanceof Number n ? n.doubleValue() : Double.NaN;

@@ -127,9 +127,8 @@ public final class TrialRun {
         Recipe recipe;
         String hash;
         if (resume) {
-            Recipe saved = Recipe.load(stored.toAbsolutePath(), List.of());
-            hash = saved.hash();
             recipe = Recipe.load(stored.toAbsolutePath(), List.of(threadsSet));
+            hash = recipe.hash(); // train.threads is outside the hash: the run's own, as its checkpoints carry it
             console.println("decaf: trial " + trial.get("id") + ": resuming " + run);
         } else {
             if (Files.exists(run)) {
