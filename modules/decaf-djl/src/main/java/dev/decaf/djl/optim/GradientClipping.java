@@ -53,8 +53,10 @@ public final class GradientClipping {
         List<NDArray> grads = new ArrayList<>();
         try {
             for (Parameter p : block.getParameters().values()) {
-                if (p.requiresGradient() && p.isInitialized()) {
-                    grads.add(p.getArray().getGradient());
+                // a parameter no backward reached holds no gradient: nothing to measure or clip
+                NDArray g = p.requiresGradient() && p.isInitialized() ? AccumulatedGradient.held(p.getArray()) : null;
+                if (g != null) {
+                    grads.add(g);
                 }
             }
             return clipGlobalNorm(grads, maxNorm, threads);
