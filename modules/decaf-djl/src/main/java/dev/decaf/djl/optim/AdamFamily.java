@@ -50,16 +50,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules that need v̄, the mean of v̂ over all parameters ({@link DecayRule#STABLE}, AdamS),
  * run in two phases: each {@code update} call advances the moments and zeroes the gradient; when
- * the last trainable parameter of the block has been seen, every parameter moves with the now
- * known v̄. Through DJL's {@code Trainer.step()} this is exact; code that updates only some
- * parameters calls {@link #finishStep()} itself.
+ * every trainable parameter of the block has been seen (counted afresh at each step's first
+ * update, so a layer frozen or added between steps is counted right: {@link StepBoundary}), every
+ * parameter moves with the now known v̄. Through DJL's {@code Trainer.step()} this is exact; code
+ * that updates only some parameters calls {@link #finishStep()} itself.
  *
- * <p>Threads: the public methods synchronize on the optimizer, so one optimizer may be called
- * from several threads, one call at a time. Two optimizers share nothing: each has its own state,
- * groups and kernel threads (unless given the same pool with {@link
- * BaseBuilder#optKernelThreads(ParallelRange)}), so they step in parallel without waiting for each
- * other. {@link #close()} releases the kernel threads; they are daemons, so an optimizer that is
- * never closed does not keep the JVM alive.
+ * <p>A parameter with no gradient in a step (DJL hands the optimizer zeros for a parameter no
+ * backward reached) still moves by momentum and decay, as DJL's own optimizers move it and unlike
+ * {@code torch.optim}, which skips a parameter whose {@code .grad} is None; {@link
+ * BaseBuilder#optSkipParamsWithoutGradient(boolean)} skips it as PyTorch does (the rule for "no
+ * gradient" is there). {@link #skipNextStep()} makes one whole step a no-op (a non-finite
+ * gradient norm: {@link ClipGradients}).
+ *
+ * <p>Threads: one optimizer belongs to one training loop. A step is many {@code update} calls
+ * (one per parameter, from {@code Trainer.step()}), and the optimizer keeps state across them (the
+ * step boundary, AdamS's pending weights, a skipped step), so the updates of a step come from one
+ * thread, and one step at a time. The public methods synchronize on the optimizer, so a call from
+ * another thread never sees another call half done, but {@link #saveState}, {@link #loadState},
+ * {@link #describe()} and {@link #groupTable()} belong between steps, on the training thread or
+ * ordered with it: a save while a step runs writes some parameters before it and some after. Two
+ * optimizers share nothing: each has its own state, groups and kernel threads (unless given the
+ * same pool with {@link BaseBuilder#optKernelThreads(ParallelRange)}), so they step in parallel on
+ * two threads without waiting for each other ({@code ConcurrentOptimizersTest}). {@link #close()}
+ * releases the kernel threads; they are daemons, so an optimizer that is never closed does not keep
+ * the JVM alive.
  *
  * <p>The parts: {@link AdamSettings} (validated hyper-parameters), {@link GroupBinding} (id →
  * name → group), {@link ParamStateStore} (t, m, v per parameter name), {@link DecayStage},
@@ -78,6 +92,8 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     private final StepExecutor executor;
     private final boolean ownsThreads;
     private final ParamStateStore store = new ParamStateStore();
+    private final StepBoundary boundary;
+    private final boolean skipWithoutGradient;
 
     /** Resolved at the first update (or {@link #groupPlan()}), when the block has its shapes. */
     private GroupBinding binding;
@@ -85,6 +101,8 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     private TwoPhaseStep twoPhase;
     private boolean warnedPartialStep;
     private boolean warnedAbovePeak;
+    /** Set by {@link #skipNextStep()}: each parameter's next update is a no-op, until the step ends. */
+    private boolean skipping;
     private boolean closed;
 
     /**
@@ -103,6 +121,8 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
                         + INSTANCES.incrementAndGet() + "-kernel", b.kernelThreads)
                 : b.kernelPool;
         this.executor = new StepExecutor(b.fused, threads, b.tensorOpsOnly);
+        this.boundary = new StepBoundary(paramGroups == null ? () -> -1 : paramGroups::trainableCount);
+        this.skipWithoutGradient = b.skipWithoutGradient;
         MallocHint.checkOnce();
     }
 
@@ -148,17 +168,22 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     }
 
     /**
-     * Returns the resolved group plan, resolving it now if needed (the block must be initialized).
+     * Returns the resolved group plan, resolving it now if needed (the block must be initialized),
+     * with any parameter added to the block since placed by the group rules.
      *
      * @return the plan
      * @throws IllegalStateException without parameter groups
+     * @throws IllegalArgumentException when the groups do not resolve: the messages of the first
+     *     update (a group that matches nothing, a parameter matched twice, γ_max missing)
      */
     public synchronized GroupPlan groupPlan() {
         if (paramGroups == null) {
             throw new IllegalStateException("this optimizer has no parameter groups: build it with"
                     + " optParamGroups(ParamGroups.standard(block))");
         }
-        return binding().plan();
+        GroupBinding b = binding();
+        b.sync();
+        return b.plan();
     }
 
     /**
@@ -166,8 +191,30 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
      *
      * @return the table as text
      */
-    public String groupTable() {
+    public synchronized String groupTable() {
         return groupPlan().table();
+    }
+
+    /**
+     * Returns a DJL {@link ai.djl.training.listener.TrainingListener} that checks this optimizer's
+     * groups ({@link #groupPlan()}: the errors of the first update, γ_max included) before any
+     * step: add it with {@code DefaultTrainingConfig.addTrainingListeners(...)}. DJL calls {@code
+     * onTrainingBegin} at the end of the {@code Trainer} constructor ({@code
+     * model.newTrainer(config)}), before {@code trainer.initialize(...)}: a block whose parameters
+     * have shapes then (a loaded model, declared shapes) is checked there and {@code newTrainer}
+     * throws; one that gets its shapes from {@code trainer.initialize} is checked at the first
+     * training batch (after backward, before {@code trainer.step()}). To fail right after {@code
+     * initialize}, call {@link ParamGroups#validate()} or {@link #groupPlan()} there.
+     *
+     * @return the listener
+     * @throws IllegalStateException without parameter groups
+     */
+    public ParamGroupsCheck validationListener() {
+        if (paramGroups == null) {
+            throw new IllegalStateException("this optimizer has no parameter groups to check: build it with"
+                    + " optParamGroups(ParamGroups.standard(block))");
+        }
+        return new ParamGroupsCheck(this, paramGroups);
     }
 
     /**
@@ -203,7 +250,9 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     private GroupBinding binding() {
         if (binding == null) {
             binding = GroupBinding.bind(settings, paramGroups);
-            twoPhase = binding.twoPhase() ? new TwoPhaseStep(binding.trainable(), settings.beta2()) : null;
+        }
+        if (twoPhase == null && binding.twoPhase()) { // also when a late parameter brings the first v̄ group
+            twoPhase = new TwoPhaseStep(settings.beta2());
         }
         return binding;
     }
@@ -217,12 +266,17 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
         GroupBinding b = binding();
         String name = b.nameOf(parameterId);
         GroupPlan.Group group = b.groupOf(name, weight.getShape().getShape());
+        binding(); // a parameter placed just now may be the first to wait for v̄
         return store.bind(parameterId, name, group, b.decayOf(group), weight, settings.beginNumUpdate(),
                 executor.canView(weight));
     }
 
     /**
-     * Applies one update to one parameter and zeroes its gradient.
+     * Applies one update to one parameter and zeroes its gradient. A gradient of all zeros (what
+     * DJL hands over for a parameter no backward reached) still moves the weight by momentum and
+     * decay, as DJL's own optimizers do, unless the optimizer was built with {@link
+     * BaseBuilder#optSkipParamsWithoutGradient(boolean)}; after {@link #skipNextStep()} the update
+     * only zeroes the gradient.
      *
      * @param parameterId DJL's parameter id
      * @param weight the parameter
@@ -233,14 +287,22 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     public synchronized void update(String parameterId, NDArray weight, NDArray grad) {
         checkOpen();
         ParamState st = stateOf(parameterId, weight);
-        if (twoPhase != null && twoPhase.holds(st)) {
-            if (!warnedPartialStep) {
-                LOG.warn("{}: parameter {} updated twice before every trainable parameter was seen;"
-                        + " finishing the previous step with the parameters seen so far", getClass().getSimpleName(), st.name);
-                warnedPartialStep = true;
-            }
-            twoPhase.finish(executor);
+        if (boundary.cameRound(st)) {
+            endStep(st);
         }
+        boolean complete = boundary.record(st);
+        if (skipping) {
+            TensorViews.zeroGradient(weight); // a skipped step leaves no gradient for the next to add to
+        } else if (!(skipWithoutGradient && AccumulatedGradient.allZero(grad))) {
+            advance(parameterId, st, weight, grad);
+        }
+        if (complete) {
+            endStep(null);
+        }
+    }
+
+    /** The update proper: step count, learning rate, and the four stages (or phase 1 of two). */
+    private void advance(String parameterId, ParamState st, NDArray weight, NDArray grad) {
         long t = st.step + 1;
         double lr = settings.learningRate(parameterId, t) * st.group.lrScale();
         AdamSettings.checkLearningRate(lr, st.name, t); // before the step count moves: a refused step leaves none
@@ -250,9 +312,45 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
                 st.decay.shrink(lr), st.decay.masked(), st.decay.coupling(), rescaleGrad, clipGrad);
         if (twoPhase == null) {
             executor.step(st, weight, grad, c);
-        } else if (twoPhase.addMoments(executor, st, weight, grad, c, lr)) {
+        } else {
+            twoPhase.addMoments(executor, st, weight, grad, c, lr);
+        }
+    }
+
+    /**
+     * Ends the current step: a two-phase step moves its pending weights, a skipped step is over.
+     *
+     * @param cameRound the parameter whose second update in the step ended it early, or null
+     */
+    private void endStep(ParamState cameRound) {
+        if (twoPhase != null && twoPhase.inProgress()) {
+            if (cameRound != null && !warnedPartialStep) {
+                LOG.warn("{}: parameter {} updated twice before every trainable parameter was seen;"
+                        + " finishing the previous step with the parameters seen so far", getClass().getSimpleName(),
+                        cameRound.name);
+                warnedPartialStep = true;
+            }
             twoPhase.finish(executor);
         }
+        skipping = false;
+        boundary.reset();
+    }
+
+    /**
+     * Makes the next step a no-op for every parameter: each parameter's next update leaves its
+     * weight, moments and step count as they are and only zeroes its gradient, until the step
+     * ends (every trainable parameter updated once, or one comes round again). Call it between
+     * backward and {@code trainer.step()}, e.g. when the gradient norm is not finite ({@link
+     * ClipGradients} does). A step in progress (AdamS waiting for v̄) is finished first.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized void skipNextStep() {
+        checkOpen();
+        if (boundary.inProgress()) {
+            endStep(null);
+        }
+        skipping = true;
     }
 
     /**
@@ -279,7 +377,9 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     public synchronized void finishStep() {
         if (twoPhase != null && twoPhase.inProgress()) {
             checkOpen();
-            twoPhase.finish(executor);
+        }
+        if (boundary.inProgress()) {
+            endStep(null);
         }
     }
 
@@ -426,6 +526,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
         ParallelRange kernelPool;
         /** Tests only: take the tensor-op path (the GPU path) for CPU tensors too. */
         boolean tensorOpsOnly;
+        boolean skipWithoutGradient;
 
         /**
          * Starts a builder with a member's defaults.
@@ -580,6 +681,30 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
          */
         public T optKernelThreads(ParallelRange pool) {
             this.kernelPool = Objects.requireNonNull(pool, "pool");
+            return self();
+        }
+
+        /**
+         * Leaves a parameter with no gradient in a step untouched, as {@code torch.optim} skips a
+         * parameter whose {@code .grad} is None: weight, moments and step count stay as they are
+         * (so its bias correction and learning rate continue from its own last step). Default
+         * false: such a parameter moves by momentum and decay, as DJL's own optimizers move it.
+         *
+         * <p>"No gradient" is a gradient whose every element is exactly ±0. DJL cannot tell
+         * "never written" from "written as zeros": {@code Trainer.step()} hands the optimizer
+         * zeros for a parameter no backward reached (libtorch's {@code .grad} undefined), and decaf
+         * zeroes each gradient in place after its update, so a parameter no backward reached since
+         * its last step arrives as zeros. A gradient that backward did write, all exactly zero (a
+         * layer every input of the batch bypassed), is skipped too, where PyTorch would step it. The
+         * check reads the gradient until its first non-zero element: for a real gradient one element;
+         * a full pass only for a gradient that is then skipped (on a GPU: one count-nonzero per
+         * parameter, and a device sync).
+         *
+         * @param skip whether to skip parameters without gradient
+         * @return this builder
+         */
+        public T optSkipParamsWithoutGradient(boolean skip) {
+            this.skipWithoutGradient = skip;
             return self();
         }
 

@@ -3,6 +3,7 @@ package dev.decaf.djl.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
 import dev.decaf.djl.optim.kernel.AdamKernel;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import java.nio.ByteBuffer;
@@ -19,7 +20,9 @@ import java.util.Objects;
  *
  * <p>Call it between {@code backward} and {@code trainer.step()} (DJL has no global clipping; its
  * {@code optClipGrad} clips elements). It returns n before clipping; a non-finite n leaves the
- * gradients untouched, so the caller can skip the step.
+ * gradients untouched, so the caller can skip the step. With {@code EasyTrain.fit}, which gives
+ * the caller no place between backward and step, add {@link #listener(Optimizer,
+ * double)} to the training config: it clips there and skips a non-finite step.
  *
  * <p>Threads: pass the run's optimizer's {@link AdamFamily#kernelThreads()} to split large
  * gradients across them. Without, the same chunks run one after another on the calling thread
@@ -28,6 +31,20 @@ import java.util.Objects;
 public final class GradientClipping {
 
     private GradientClipping() {}
+
+    /**
+     * Returns a DJL training listener that clips the global norm to {@code maxNorm} at every batch
+     * of {@code EasyTrain.fit} (between backward and step) and, when the norm is NaN or infinite,
+     * makes that step a no-op through the optimizer ({@link ClipGradients}).
+     *
+     * @param optimizer the trainer's optimizer: a decaf {@link AdamFamily}
+     * @param maxNorm c &gt; 0 ({@code Double.POSITIVE_INFINITY}: only skip non-finite steps)
+     * @return the listener, for {@code DefaultTrainingConfig.addTrainingListeners(...)}
+     * @throws IllegalArgumentException for another optimizer, or c ≤ 0
+     */
+    public static ClipGradients listener(Optimizer optimizer, double maxNorm) {
+        return new ClipGradients(optimizer, maxNorm);
+    }
 
     /**
      * Clips the gradients of every trainable parameter of a block.

@@ -1,6 +1,5 @@
 package dev.decaf.djl.optim;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -12,10 +11,13 @@ import dev.decaf.core.groups.LayerKind;
 import dev.decaf.core.groups.ParamInfo;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parameter groups of a DJL {@link Block}: which parameters get which weight decay, decay rule and
@@ -30,8 +32,10 @@ import java.util.Objects;
  *
  * <p>Groups resolve lazily, at the optimizer's first update (or the first call of {@link
  * #plan(double, DecayRule)}), so the optimizer can be built before {@code trainer.initialize(...)}
- * gives parameters shapes. Names come from {@code block.getParameters()}; the optimizer keys its
- * state by them.
+ * gives parameters shapes; {@link #validate()} checks them earlier. Names come from {@code
+ * block.getParameters()}; the optimizer keys its state by them. A parameter added to the block
+ * after the groups resolved (a new head, an adapter) is placed by the same rules when the optimizer
+ * first sees it, and logged once.
  */
 public final class ParamGroups {
 
@@ -102,21 +106,83 @@ public final class ParamGroups {
     public List<ParamInfo> describeParameters() {
         List<ParamInfo> infos = new ArrayList<>();
         for (Pair<String, Parameter> pair : block.getParameters()) {
-            Parameter p = pair.getValue();
-            long[] shape;
-            if (p.isInitialized()) {
-                NDArray array = p.getArray();
-                shape = array.getShape().getShape();
-            } else if (p.getShape() != null) {
-                shape = p.getShape().getShape(); // declared up front: the table needs no weights
-            } else {
+            ParamInfo info = describe(pair.getKey(), pair.getValue());
+            if (info == null) {
                 throw new IllegalStateException("parameter '" + pair.getKey()
                         + "' is not initialized: initialize the model (trainer.initialize(shape)) first");
             }
-            LayerKind kind = kindOverrides.getOrDefault(pair.getKey(), kindOf(pair.getKey(), p, shape.length));
-            infos.add(new ParamInfo(pair.getKey(), shape, kind));
+            infos.add(info);
         }
         return infos;
+    }
+
+    /** Describes one parameter (name, shape, kind), or returns null when it has no shape yet. */
+    ParamInfo describe(String name, Parameter p) {
+        long[] shape;
+        if (p.isInitialized()) {
+            shape = p.getArray().getShape().getShape();
+        } else if (p.getShape() != null) {
+            shape = p.getShape().getShape(); // declared up front: the table needs no weights
+        } else {
+            return null;
+        }
+        return new ParamInfo(name, shape, kindOverrides.getOrDefault(name, kindOf(name, p, shape.length)));
+    }
+
+    /**
+     * Checks the groups against the block now, with the errors the optimizer's first update would
+     * raise: a group that matches no parameter names the closest parameter names, a parameter
+     * matched by two groups names both, a group name used twice is refused. Call it once the
+     * block has its shapes ({@code trainer.initialize(...)}, or a loaded model); for the check at
+     * trainer creation see {@link AdamFamily#validationListener()}.
+     *
+     * @throws IllegalArgumentException naming the group or parameter at fault
+     * @throws IllegalStateException when a parameter has no shape yet
+     */
+    public void validate() {
+        plan(0.0, DecayRule.DECOUPLED); // λ and rule do not change which parameter goes where
+    }
+
+    /** Returns whether every parameter of the block has a shape (initialized, or declared up front). */
+    boolean shapesKnown() {
+        return block.getParameters().values().stream().allMatch(p -> p.isInitialized() || p.getShape() != null);
+    }
+
+    /**
+     * Re-resolves a plan with parameters that joined the block after it was resolved: the old
+     * parameters keep their groups (every group already has a member, so none can come up empty),
+     * the new ones go where the rules, by name, shape and kind, put them; a new parameter matched by
+     * two groups is the usual error naming both. A new parameter under an old name replaces it.
+     *
+     * @param plan the plan resolved so far
+     * @param added the new parameters
+     * @param defaultWeightDecay λ for groups that do not set their own
+     * @param defaultRule the rule for groups that do not set their own
+     * @return the plan with the new parameters
+     */
+    GroupPlan extend(GroupPlan plan, List<ParamInfo> added, double defaultWeightDecay, DecayRule defaultRule) {
+        Set<String> names = new HashSet<>();
+        added.forEach(p -> names.add(p.name()));
+        List<ParamInfo> all = new ArrayList<>();
+        plan.parameters().stream().filter(p -> !names.contains(p.name())).forEach(all::add);
+        all.addAll(added);
+        return GroupPlan.resolve(all, rules, defaultWeightDecay, defaultRule, unmatched);
+    }
+
+    /** Returns the names of the block's frozen parameters ({@code requiresGradient()} false), in model order. */
+    Set<String> frozenNames() {
+        Set<String> frozen = new LinkedHashSet<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            if (!pair.getValue().requiresGradient()) {
+                frozen.add(pair.getKey());
+            }
+        }
+        return frozen;
+    }
+
+    /** Returns how many parameters DJL's {@code Trainer.step()} would hand the optimizer now: initialized, not frozen. */
+    int trainableCount() {
+        return (int) block.getParameters().values().stream().filter(p -> p.requiresGradient() && p.isInitialized()).count();
     }
 
     /**
@@ -131,7 +197,8 @@ public final class ParamGroups {
     }
 
     /**
-     * Maps DJL's parameter ids (the opaque uids {@code Optimizer.update} receives) to names.
+     * Maps DJL's parameter ids (the opaque uids {@code Optimizer.update} receives) to names, as
+     * the block holds them now.
      *
      * @return id → name, in model order
      */

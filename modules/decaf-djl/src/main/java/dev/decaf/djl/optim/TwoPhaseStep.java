@@ -15,33 +15,28 @@ import java.util.List;
  * phase 2, every pending   θ ← θ·(1 − s(γ_t, v̄)) ;  θ ← θ − α·m/(√v/√(1−β2^t) + ε)
  * </pre>
  *
- * <p>"All" is the block's trainable parameter count, so {@code Trainer.step()} completes each step
- * by itself; code that updates only some parameters calls {@link #finish} (the optimizer's {@code
- * finishStep()}).
+ * <p>When the step ends is the optimizer's {@link StepBoundary}: every trainable parameter of the
+ * block, counted afresh each step, so {@code Trainer.step()} completes each step by itself; code
+ * that updates only some parameters calls {@link #finish} (the optimizer's {@code finishStep()}).
+ * A parameter skipped in a step (no gradient, with {@code optSkipParamsWithoutGradient}) is not
+ * pending: v̄ is the mean over the parameters that moved, as in the official code, which skips a
+ * parameter whose {@code grad} is None.
  */
 final class TwoPhaseStep {
 
     /** A parameter whose moments are updated but whose weight waits for v̄. */
     private record Pending(ParamState state, NDArray weight, AdamCoefficients coefficients, double lr) {}
 
-    private final int parameters;
     private final double beta2;
     private final List<Pending> pending = new ArrayList<>();
     private double sumVHat;
     private long count;
 
     /**
-     * @param parameters how many updates make a step (the block's trainable parameters)
      * @param beta2 β2, for the bias correction of v̂
      */
-    TwoPhaseStep(int parameters, double beta2) {
-        this.parameters = parameters;
+    TwoPhaseStep(double beta2) {
         this.beta2 = beta2;
-    }
-
-    /** Returns whether a parameter already waits in the current step. */
-    boolean holds(ParamState st) {
-        return pending.stream().anyMatch(p -> p.state() == st);
     }
 
     /** Returns whether a step is in progress (some moments updated, weights not yet moved). */
@@ -58,14 +53,12 @@ final class TwoPhaseStep {
      * @param grad the gradient
      * @param c the coefficients (their decay is replaced in phase 2)
      * @param lr γ_t of this parameter, for phase 2's shrink
-     * @return true when this was the step's last parameter, so phase 2 is due
      */
-    boolean addMoments(StepExecutor exec, ParamState st, NDArray weight, NDArray grad, AdamCoefficients c, double lr) {
+    void addMoments(StepExecutor exec, ParamState st, NDArray weight, NDArray grad, AdamCoefficients c, double lr) {
         double sumV = exec.moments(st, weight, grad, c);
         sumVHat += sumV / (1 - Math.pow(beta2, st.step));
         count += weight.size();
         pending.add(new Pending(st, weight, c, lr));
-        return pending.size() == parameters;
     }
 
     /**

@@ -17,12 +17,26 @@ final class NamedParameterBlock extends AbstractBlock {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
 
     NamedParameterBlock(Map<String, long[]> shapes) {
-        shapes.forEach((name, shape) -> params.put(name, addParameter(Parameter.builder()
+        shapes.forEach(this::declare);
+    }
+
+    private Parameter declare(String name, long[] shape) {
+        Parameter p = addParameter(Parameter.builder()
                 .setName(name)
                 .setType(name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT)
                 .optShape(new Shape(shape))
                 .optInitializer(ai.djl.training.initializer.Initializer.ZEROS)
-                .build())));
+                .build());
+        params.put(name, p);
+        return p;
+    }
+
+    /** Adds a parameter after the others were initialized (a late head or adapter) and initializes it. */
+    Parameter addLate(String name, long[] shape, NDManager manager, float[] values) {
+        Parameter p = declare(name, shape);
+        p.initialize(manager, DataType.FLOAT32);
+        p.getArray().set(values);
+        return p;
     }
 
     /** Initializes every parameter on the manager and sets its values. */
