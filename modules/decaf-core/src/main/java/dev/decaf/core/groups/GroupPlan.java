@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The resolved assignment of every parameter to exactly one group, with each group's effective
@@ -226,22 +227,45 @@ public final class GroupPlan {
      * @return the table as text, one line per group plus a header and a total
      */
     public String table() {
+        return table(Set.of());
+    }
+
+    /**
+     * Formats the start-up table with frozen parameters apart: each group counts only its members
+     * that train, and a {@code frozen} row (no λ, no rule) counts the rest, which no optimizer step
+     * updates or decays. The total counts both.
+     *
+     * @param frozen the names of the frozen parameters
+     * @return the table as text, one line per group, one for the frozen parameters when there are
+     *     any, plus a header and a total
+     */
+    public String table(Set<String> frozen) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"group", "tensors", "parameters", "weight_decay", "rule", "lr_scale", "selects"});
         long tensors = 0;
         long total = 0;
         for (Group g : groups) {
+            List<ParamInfo> training = g.members().stream().filter(p -> !frozen.contains(p.name())).toList();
+            long numel = training.stream().mapToLong(ParamInfo::numel).sum();
             rows.add(new String[] {
                 g.name(),
-                Integer.toString(g.members().size()),
-                String.format(Locale.ROOT, "%,d", g.numel()),
+                Integer.toString(training.size()),
+                String.format(Locale.ROOT, "%,d", numel),
                 g.weightDecay() == 0 ? "0 (none)" : formatNumber(g.weightDecay()),
                 g.weightDecay() == 0 ? "-" : g.decayRule().recipeName(),
                 formatNumber(g.lrScale()),
                 g.description()
             });
-            tensors += g.members().size();
-            total += g.numel();
+            tensors += training.size();
+            total += numel;
+        }
+        List<ParamInfo> still = params.stream().filter(p -> frozen.contains(p.name())).toList();
+        if (!still.isEmpty()) {
+            long numel = still.stream().mapToLong(ParamInfo::numel).sum();
+            rows.add(new String[] {"frozen", Integer.toString(still.size()), String.format(Locale.ROOT, "%,d", numel),
+                "-", "-", "-", "requires no gradient: not updated"});
+            tensors += still.size();
+            total += numel;
         }
         rows.add(new String[] {"total", Long.toString(tensors), String.format(Locale.ROOT, "%,d", total), "", "", "", ""});
         return format(rows, 1, 2);

@@ -187,12 +187,14 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     }
 
     /**
-     * Returns the group table (group, tensors, parameters, λ, rule, lr_scale) for logs.
+     * Returns the group table (group, tensors, parameters, λ, rule, lr_scale) for logs. Frozen
+     * parameters ({@code requiresGradient()} false) are counted in a {@code frozen} row of their
+     * own, not in their group: the optimizer does not update (or decay) them.
      *
      * @return the table as text
      */
     public synchronized String groupTable() {
-        return groupPlan().table();
+        return groupPlan().table(paramGroups.frozenNames());
     }
 
     /**
