@@ -180,9 +180,13 @@ public final class ParamGroups {
         return frozen;
     }
 
-    /** Returns how many parameters DJL's {@code Trainer.step()} would hand the optimizer now: initialized, not frozen. */
+    /**
+     * Returns how many parameters a step hands the optimizer now: initialized, not frozen, each
+     * shared parameter once (DJL's id, which the optimizer keys its state by).
+     */
     int trainableCount() {
-        return (int) block.getParameters().values().stream().filter(p -> p.requiresGradient() && p.isInitialized()).count();
+        return (int) block.getParameters().values().stream().filter(p -> p.requiresGradient() && p.isInitialized())
+                .map(Parameter::getId).distinct().count();
     }
 
     /**
