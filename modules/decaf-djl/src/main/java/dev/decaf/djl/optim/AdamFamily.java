@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Rules that need v̄, the mean of v̂ over all parameters ({@link DecayRule#STABLE}, AdamS),
  * run in two phases: each {@code update} call advances the moments and zeroes the gradient; when
  * every trainable parameter of the block has been seen (counted afresh at each step's first
- * update, so a layer frozen or added between steps is counted right: {@link StepBoundary}), every
+ * update, so a layer frozen or added between steps is counted right: {@code StepBoundary}), every
  * parameter moves with the now known v̄. Through DJL's {@code Trainer.step()} this is exact; code
  * that updates only some parameters calls {@link #finishStep()} itself.
  *

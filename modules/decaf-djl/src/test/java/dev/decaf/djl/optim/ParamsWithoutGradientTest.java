@@ -2,6 +2,9 @@ package dev.decaf.djl.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -84,7 +87,7 @@ class ParamsWithoutGradientTest {
         run(false);
         // the two rules differ at step 2 already: the default shrinks b and keeps moving it
         assertEquals(-2 * (1 - LR * LAMBDA) - LR, byHand(-2, new Double[] {2.0}, false), 1e-7);
-        assertEquals(true, byHand(-2, new Double[] {2.0, null}, false) != byHand(-2, new Double[] {2.0, null}, true));
+        assertNotEquals(byHand(-2, new Double[] {2.0, null}, false), byHand(-2, new Double[] {2.0, null}, true));
     }
 
     @Test
@@ -95,12 +98,12 @@ class ParamsWithoutGradientTest {
     @Test
     void theNoGradientTestStopsAtTheFirstNonZeroAndTakesMinusZeroForZero() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            assertEquals(true, AccumulatedGradient.allZero(manager.create(new float[] {0f, -0f, 0f})));
-            assertEquals(false, AccumulatedGradient.allZero(manager.create(new float[] {0f, 0f, 1e-45f})));
-            assertEquals(false, AccumulatedGradient.allZero(manager.create(new float[] {0f, Float.NaN})));
-            assertEquals(false, AccumulatedGradient.allZero(manager.create(new float[] {-0f, 0f, 0f, 0f, -3f})));
-            assertEquals(true, AccumulatedGradient.allZero(manager.create(new double[] {0, -0.0})), "tensor-op path");
-            assertEquals(false, AccumulatedGradient.allZero(manager.create(new double[] {0, 1e-300})), "tensor-op path");
+            assertTrue(AccumulatedGradient.allZero(manager.create(new float[] {0f, -0f, 0f})));
+            assertFalse(AccumulatedGradient.allZero(manager.create(new float[] {0f, 0f, 1e-45f})));
+            assertFalse(AccumulatedGradient.allZero(manager.create(new float[] {0f, Float.NaN})));
+            assertFalse(AccumulatedGradient.allZero(manager.create(new float[] {-0f, 0f, 0f, 0f, -3f})));
+            assertTrue(AccumulatedGradient.allZero(manager.create(new double[] {0, -0.0})), "tensor-op path");
+            assertFalse(AccumulatedGradient.allZero(manager.create(new double[] {0, 1e-300})), "tensor-op path");
         }
     }
 }
