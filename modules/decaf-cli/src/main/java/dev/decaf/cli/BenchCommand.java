@@ -3,8 +3,10 @@ package dev.decaf.cli;
 import dev.decaf.bench.ContendedBenchmark;
 import dev.decaf.bench.OptimizerBenchmark;
 import dev.decaf.bench.ParameterSet;
+import dev.decaf.bench.RepeatedJobsBenchmark;
 import dev.decaf.bench.SweepLayoutBenchmark;
 import dev.decaf.bench.TrainBenchmark;
+import dev.decaf.bench.TwoTrainersBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run benchmarks (ratios against baselines measured in the same run).",
         footer = {"", "Examples:", "  ./decaf bench optimizer --help", "  ./decaf bench train --help",
-            "  ./decaf bench sweep --help"},
-        subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class, BenchCommand.Sweep.class})
+            "  ./decaf bench sweep --help", "  ./decaf bench two-trainers --help", "  ./decaf bench repeated-jobs --help"},
+        subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class, BenchCommand.Sweep.class,
+            BenchCommand.TwoTrainers.class, BenchCommand.RepeatedJobs.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -198,6 +201,65 @@ final class BenchCommand implements Runnable {
             }
             System.out.println();
             System.out.print(SweepLayoutBenchmark.table(rows));
+            return 0;
+        }
+    }
+
+    /** {@code decaf bench two-trainers}. */
+    @Command(name = "two-trainers", mixinStandardHelpOptions = true,
+            description = {"Two DJL-Trainer jobs in one JVM: one after the other (all cores each) against both at once",
+                "on two threads through SharedEngine (cores / 2 each), alternating over rounds; --contended also",
+                "beside a busy loop on one core. Reports the ratio to the sequential time of the same run."},
+            footer = {"", "Examples:", "  ./decaf bench two-trainers", "  ./decaf bench two-trainers --rounds 3 --contended",
+                "", "Each job: a 330k-parameter MLP, 192 steps of 32 rows, decaf AdamW; about 10 s per round on a"
+                    + " quiet 2-core machine."})
+    static final class TwoTrainers implements Callable<Integer> {
+
+        @Option(names = "--rounds", description = "Rounds, each running both layouts (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @Option(names = "--contended", description = "Also measure each round with one core busy.")
+        boolean contended;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+            }
+            System.out.println("decaf bench two-trainers: " + rounds + " rounds, " + Runtime.getRuntime().availableProcessors()
+                    + " cores");
+            var rows = TwoTrainersBenchmark.run(System.out, rounds, contended);
+            System.out.println();
+            System.out.print(TwoTrainersBenchmark.table(rows));
+            return 0;
+        }
+    }
+
+    /** {@code decaf bench repeated-jobs}. */
+    @Command(name = "repeated-jobs", mixinStandardHelpOptions = true,
+            description = {"Resident memory over repeated jobs: one long-lived model retrained N times, a fresh DJL",
+                "Trainer and optimizer per job, both closed after; MB/job (least-squares slope of VmRSS after the",
+                "warm-up) for decaf's AdamW and DJL's Adam and AdamW, each in a fresh JVM."},
+            footer = {"", "Examples:", "  ./decaf bench repeated-jobs", "  ./decaf bench repeated-jobs --jobs 30 --warmup 5",
+                "", "Each job: a 1.3M-parameter MLP (m and v: 10.7 MB), 32 steps of 64 rows."})
+    static final class RepeatedJobs implements Callable<Integer> {
+
+        @Option(names = "--jobs", description = "Measured jobs per optimizer (default: ${DEFAULT-VALUE}).")
+        int jobs = 30;
+
+        @Option(names = "--warmup", description = "Jobs before the first measurement (default: ${DEFAULT-VALUE}).")
+        int warmup = 5;
+
+        @Override
+        public Integer call() {
+            if (jobs < 3 || warmup < 0) {
+                throw new IllegalArgumentException("--jobs must be >= 3 and --warmup >= 0; got " + jobs + ", " + warmup);
+            }
+            System.out.println("decaf bench repeated-jobs: " + jobs + " jobs after " + warmup + " warm-up jobs, "
+                    + Runtime.getRuntime().availableProcessors() + " cores, each optimizer in a fresh JVM");
+            var rows = RepeatedJobsBenchmark.run(System.out, jobs, warmup);
+            System.out.println();
+            System.out.print(RepeatedJobsBenchmark.table(rows));
             return 0;
         }
     }

@@ -405,6 +405,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
      * @throws IOException on a write error
      */
     public synchronized void saveState(Path dir) throws IOException {
+        checkOpen();
         if (twoPhase != null && twoPhase.inProgress()) {
             throw new IllegalStateException("a two-phase step is in progress: call finishStep() before saving");
         }
@@ -430,6 +431,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
      */
     public synchronized void loadState(Path dir, NDManager manager) throws IOException {
         Objects.requireNonNull(manager, "manager");
+        checkOpen();
         if (!store.noneBound()) {
             throw new IllegalStateException("loadState must be called before the first update");
         }
@@ -452,6 +454,7 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
             throw e;
         }
         GroupPlan plan = paramGroups == null ? null : groupPlan();
+        store.ownLoaded(own);
         read.forEach((name, l) -> store.restore(name, plan == null ? null : plan.groupOf(name), l.m(), l.v(), l.step()));
     }
 
@@ -486,13 +489,17 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
     }
 
     /**
-     * Releases the kernel threads (when the optimizer owns them). Later updates throw; the state
-     * stays readable and can still be saved. Idempotent.
+     * Releases the kernel threads (when the optimizer owns them) and frees the state: every m and
+     * v (they live in managers of the optimizer's own under the weights' managers, so a long-lived
+     * model keeps nothing of a closed optimizer). Save the state before closing; later updates,
+     * saves and loads throw. Idempotent.
      */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            twoPhase = null; // its pending steps refer to freed moments
+            store.close();
             if (ownsThreads) {
                 executor.threads().close();
             }

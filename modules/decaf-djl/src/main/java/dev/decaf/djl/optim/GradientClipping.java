@@ -149,7 +149,9 @@ public final class GradientClipping {
             ByteBuffer view = g.toByteBuffer(true);
             return threads.sum(Math.toIntExact(g.size()), (from, to) -> k.sumOfSquares(view, from, to));
         }
-        try (NDArray sq = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square(); NDArray s = sq.sum()) {
+        // each temporary closed: unclosed, they would stay in the gradient's manager (the model's) for good
+        try (NDArray g64 = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false); NDArray sq = g64.square();
+                NDArray s = sq.sum()) {
             return s.getDouble();
         }
     }

@@ -1,6 +1,8 @@
 package dev.decaf.djl.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.decaf.core.groups.GroupPlan;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,14 +16,27 @@ import java.util.Map;
  * <p>State read from disk waits here under its name until the parameter's first update binds
  * it: then its moments move to the weight's device and its step count continues. A parameter
  * without saved state starts from zeros at the builder's {@code beginNumUpdate}, as in PyTorch.
+ *
+ * <p>Ownership: the moments live in sub-managers the store opens under each weight's manager
+ * (one per manager and device), so they live no longer than the weights, and {@link #close()}
+ * frees them at once. Were they attached to the weight's manager itself, as {@code zerosLike()}
+ * and DJL's own Adam do, a long-lived model retrained with fresh optimizers would keep every
+ * finished job's m and v until the model closed: 8 bytes per float32 parameter per job.
  */
 final class ParamStateStore {
+
+    /** A weight's manager and device: where its moments' sub-manager hangs. */
+    private record Home(NDManager manager, Device device) {}
 
     /** Bound state, in the order of first update. */
     private final Map<String, ParamState> byName = new LinkedHashMap<>();
     private final Map<String, ParamState> byId = new HashMap<>();
     /** Loaded state not yet bound. */
     private final Map<String, ParamState> loaded = new HashMap<>();
+    /** The sub-managers that own the bound moments (identity of the weight's manager, by record equality). */
+    private final Map<Home, NDManager> owners = new HashMap<>();
+    /** The manager loaded state was read into, closed with the store. */
+    private NDManager loadedManager;
 
     /**
      * Returns the state bound to a DJL id.
@@ -49,7 +64,7 @@ final class ParamStateStore {
             long beginStep, boolean viewable) {
         ParamState saved = loaded.remove(name);
         ParamState st = saved == null
-                ? new ParamState(name, group, decay, weight.zerosLike(), weight.zerosLike(), beginStep, viewable)
+                ? new ParamState(name, group, decay, zerosLike(weight), zerosLike(weight), beginStep, viewable)
                 : new ParamState(name, group, decay, ownedLike(saved.m, weight), ownedLike(saved.v, weight), saved.step,
                         viewable);
         byName.put(name, st);
@@ -57,15 +72,62 @@ final class ParamStateStore {
         return st;
     }
 
+    /** The sub-manager, under the weight's manager, that owns the moments of weights living there. */
+    private NDManager ownerFor(NDArray weight) {
+        return owners.computeIfAbsent(new Home(weight.getManager(), weight.getDevice()), h -> {
+            NDManager sub = h.manager().newSubManager(h.device());
+            sub.setName("decaf-optimizer-state");
+            return sub;
+        });
+    }
+
+    /** Zeros of the weight's shape and dtype, owned by the store. */
+    private NDArray zerosLike(NDArray weight) {
+        return ownerFor(weight).zeros(weight.getShape(), weight.getDataType());
+    }
+
     /**
-     * A loaded moment copied onto the weight's device and into the weight's manager (as fresh zeros
-     * are), so it lives as long as the parameter does, whoever owned the manager it was loaded with.
+     * A loaded moment copied onto the weight's device and into the store's manager there (as fresh
+     * zeros are), whoever owned the manager it was loaded with.
      */
-    private static NDArray ownedLike(NDArray loadedMoment, NDArray weight) {
+    private NDArray ownedLike(NDArray loadedMoment, NDArray weight) {
         NDArray m = loadedMoment.toDevice(weight.getDevice(), true);
-        m.attach(weight.getManager());
+        m.attach(ownerFor(weight));
         loadedMoment.close();
         return m;
+    }
+
+    /**
+     * Takes ownership of the manager loaded state was read into; {@link #close()} closes it.
+     *
+     * @param manager the manager
+     */
+    void ownLoaded(NDManager manager) {
+        if (loadedManager != null && loadedManager != manager) {
+            loadedManager.close();
+        }
+        loadedManager = manager;
+    }
+
+    /**
+     * Frees every moment the store holds (bound and loaded) and forgets all state. Idempotent.
+     * A sub-manager its weight's manager already closed is closed already; closing it again is a
+     * no-op in DJL.
+     */
+    void close() {
+        owners.values().forEach(NDManager::close);
+        owners.clear();
+        loaded.values().forEach(st -> {
+            st.m.close();
+            st.v.close();
+        });
+        if (loadedManager != null) {
+            loadedManager.close();
+            loadedManager = null;
+        }
+        byName.clear();
+        byId.clear();
+        loaded.clear();
     }
 
     /**

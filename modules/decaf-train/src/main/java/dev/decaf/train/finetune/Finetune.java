@@ -43,7 +43,7 @@ import java.util.Optional;
  * {@code loss.png}, and {@code data/} / {@code tokenizer/} when generated.
  *
  * <p>A run holds no process-wide state: several can train in one JVM, on different threads (see
- * {@link dev.decaf.train.loop.EngineLock}). It installs no shutdown hook; whoever owns the process
+ * {@link dev.decaf.djl.runtime.EngineLock}). It installs no shutdown hook; whoever owns the process
  * calls {@link #requestStop()}, and the run checkpoints and returns after its current step.
  */
 public final class Finetune {

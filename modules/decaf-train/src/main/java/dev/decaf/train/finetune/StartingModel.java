@@ -6,7 +6,7 @@ import dev.decaf.core.safetensors.DType;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.train.checkpoint.CheckpointStore;
-import dev.decaf.train.loop.EngineLock;
+import dev.decaf.djl.runtime.EngineLock;
 import dev.decaf.train.recipe.Recipe;
 import java.io.IOException;
 import java.nio.file.Files;

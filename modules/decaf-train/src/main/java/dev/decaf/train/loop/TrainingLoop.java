@@ -13,6 +13,7 @@ import dev.decaf.djl.optim.GradientClipping;
 import dev.decaf.djl.optim.OptimizerState;
 import dev.decaf.djl.optim.TensorViews;
 import dev.decaf.djl.optim.kernel.ParallelRange;
+import dev.decaf.djl.runtime.EngineLock;
 import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.Scalars;
