@@ -92,10 +92,10 @@ final class Jobs implements AutoCloseable {
      * @param overrides the query's {@code key=value} overrides
      * @return the queued job
      * @throws IOException on a write error
-     * @throws IllegalArgumentException for a bad submission (nothing is left behind)
+     * @throws IllegalArgumentException for a bad submission (nothing is left behind, no id used up)
      */
-    Job submit(String mediaType, byte[] body, List<String> overrides) throws IOException {
-        String id = "job-" + lastId.incrementAndGet();
+    synchronized Job submit(String mediaType, byte[] body, List<String> overrides) throws IOException {
+        String id = "job-" + (lastId.get() + 1);
         Path dir = root.resolve(id);
         Files.createDirectories(dir);
         Job job;
@@ -105,6 +105,7 @@ final class Jobs implements AutoCloseable {
             AtomicFiles.deleteTree(dir);
             throw e;
         }
+        lastId.incrementAndGet();
         jobs.put(id, job);
         queue(job);
         return job;
