@@ -23,7 +23,7 @@ import java.util.List;
  *
  * Either way query parameters are {@code --set} overrides ({@code ?train.steps=200}) and {@code
  * out} is the job's directory. Parsing is decaf's own ({@link Recipe#loader()}), so a bad recipe
- * fails with decaf's lines, {@code recipe:3: train.stpes: unknown key (did you mean steps?)}; then
+ * fails with decaf's lines, {@code recipe:5: train.stpes: unknown key 'stpes' (did you mean 'steps'?)}; then
  * the few things this example does not do are refused ({@link #check}).
  */
 final class JobRecipes {
