@@ -39,7 +39,12 @@ class ArchitectureTest {
             "decaf-sweep", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"),
             "decaf-bench", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep"),
             "decaf-cli", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep",
-                    "decaf-bench"));
+                    "decaf-bench"),
+            // an example under examples/: it may use any library module, and none may use it
+            "decaf-service", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"));
+
+    /** The modules that live under examples/ rather than modules/. */
+    private static final Set<String> EXAMPLES = Set.of("decaf-service");
 
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
@@ -57,7 +62,7 @@ class ArchitectureTest {
     static void readSources() throws IOException {
         Path modules = Path.of("..");
         for (String module : ALLOWED.keySet()) {
-            Path src = modules.resolve(module).resolve("src/main/java");
+            Path src = (EXAMPLES.contains(module) ? Path.of("../../examples") : modules).resolve(module).resolve("src/main/java");
             assertTrue(Files.isDirectory(src), "no " + src);
             try (Stream<Path> files = Files.walk(src)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
@@ -141,7 +146,7 @@ class ArchitectureTest {
         String layout = readme.substring(start, readme.indexOf("\n## ", start + 1) < 0 ? readme.length()
                 : readme.indexOf("\n## ", start + 1));
         Set<String> listed = new TreeSet<>();
-        Matcher m = Pattern.compile("(?m)^modules/(decaf-[\\w-]+)\\s").matcher(layout);
+        Matcher m = Pattern.compile("(?m)^(?:modules|examples)/(decaf-[\\w-]+)\\s").matcher(layout);
         while (m.find()) {
             listed.add(m.group(1));
         }
@@ -149,14 +154,17 @@ class ArchitectureTest {
         try (Stream<Path> dirs = Files.list(Path.of(".."))) {
             dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).forEach(d -> onDisk.add(d.getFileName().toString()));
         }
+        try (Stream<Path> dirs = Files.list(Path.of("../../examples"))) {
+            dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).forEach(d -> onDisk.add(d.getFileName().toString()));
+        }
         Set<String> inPom = new TreeSet<>();
-        Matcher pm = Pattern.compile("<module>modules/([\\w-]+)</module>").matcher(Files.readString(Path.of("../../pom.xml")));
+        Matcher pm = Pattern.compile("<module>(?:modules|examples)/([\\w-]+)</module>").matcher(Files.readString(Path.of("../../pom.xml")));
         while (pm.find()) {
             inPom.add(pm.group(1));
         }
-        assertEquals(onDisk, listed, "README Layout vs modules/");
-        assertEquals(onDisk, inPom, "pom.xml modules vs modules/");
-        assertEquals(onDisk, new TreeSet<>(ALLOWED.keySet()), "this test's module list vs modules/");
+        assertEquals(onDisk, listed, "README Layout vs modules/ and examples/");
+        assertEquals(onDisk, inPom, "pom.xml modules vs modules/ and examples/");
+        assertEquals(onDisk, new TreeSet<>(ALLOWED.keySet()), "this test's module list vs modules/ and examples/");
     }
 
     @Test
