@@ -1,11 +1,11 @@
 package dev.decaf.service;
 
 import ai.djl.ndarray.NDManager;
+import dev.decaf.djl.runtime.EngineLock;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
-import dev.decaf.train.loop.EngineLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
