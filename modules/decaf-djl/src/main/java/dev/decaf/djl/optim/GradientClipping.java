@@ -3,6 +3,7 @@ package dev.decaf.djl.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dev.decaf.djl.internal.TensorViews;
 import dev.decaf.djl.optim.kernel.AdamKernel;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import java.nio.ByteBuffer;
