@@ -2,7 +2,7 @@ package dev.decaf.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.decaf.djl.optim.MallocHint;
+import dev.decaf.djl.internal.MallocHint;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -12,7 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.Initializer;
 import dev.decaf.djl.optim.AdamW;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.decaf.djl.optim.MallocHint;
+import dev.decaf.djl.internal.MallocHint;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import dev.decaf.djl.runtime.ComputeThreads;
 import dev.decaf.core.config.ModelConfig;

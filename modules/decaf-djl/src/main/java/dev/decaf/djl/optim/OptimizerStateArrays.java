@@ -9,6 +9,7 @@ import dev.decaf.core.groups.ParamInfo;
 import dev.decaf.core.state.OptimizerManifest;
 import dev.decaf.core.state.OptimizerStateFiles;
 import dev.decaf.core.state.OptimizerStateFormat;
+import dev.decaf.djl.internal.TensorViews;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.decaf.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import dev.decaf.djl.internal.TensorViews;
 import dev.decaf.djl.optim.kernel.AdamCoefficients;
 import dev.decaf.djl.optim.kernel.AdamKernel;
 import dev.decaf.djl.optim.kernel.ParallelRange;

@@ -11,7 +11,7 @@ import dev.decaf.core.safetensors.HalfFloats;
 import dev.decaf.core.safetensors.SafetensorsReader;
 import dev.decaf.core.safetensors.SafetensorsWriter;
 import dev.decaf.core.safetensors.TensorEntry;
-import dev.decaf.djl.optim.TensorViews;
+import dev.decaf.djl.internal.TensorViews;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.tokenizer.SpecialTokens;

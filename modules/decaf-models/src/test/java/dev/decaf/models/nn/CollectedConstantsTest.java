@@ -95,7 +95,7 @@ class CollectedConstantsTest {
                 try (NDArray g = p.getArray().getGradient()) {
                     out.add(g.toFloatArray());
                 }
-                dev.decaf.djl.optim.TensorViews.zeroGradient(p.getArray());
+                dev.decaf.djl.internal.TensorViews.zeroGradient(p.getArray());
             }
         }
         return out;

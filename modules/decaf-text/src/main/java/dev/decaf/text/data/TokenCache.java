@@ -203,7 +203,7 @@ final class TokenCache {
     }
 
     /**
-     * Writes a meta file (to a temporary path; {@link #commit} moves it).
+     * Writes a meta file (to a temporary path, which the caller then moves into place, meta file last).
      *
      * @param path where
      * @param key the entry's key

@@ -99,7 +99,7 @@ public final class ChatTemplate {
 
     /**
      * Spaces and tabs from a line's start to a block or comment tag, which Jinja2's {@code
-     * lstrip_blocks} removes; a tag written {@code {%+} keeps them.
+     * lstrip_blocks} removes; a tag written <code>&#123;%+</code> keeps them.
      */
     private static final Pattern LSTRIP = Pattern.compile("(?:^|(?<=[\\n\\r]))[ \\t]+(?=\\{[%#](?!\\+))");
 
@@ -108,7 +108,7 @@ public final class ChatTemplate {
      * with its own {@code lstrip_blocks} off: jinjava's strips the white space before every tag,
      * even after text on the same line ({@code a {% if x %}} loses its space), where Jinja2 strips
      * it only when nothing else precedes the tag on its line; so the white space Jinja2 would strip
-     * is removed here, and a {@code {%+} tag (lstrip off for that tag) becomes a plain one. With
+     * is removed here, and a <code>&#123;%+</code> tag (lstrip off for that tag) becomes a plain one. With
      * {@code keep_trailing_newline=False} (Jinja2's default, which transformers keeps) one trailing
      * newline of the source is dropped too. (Tags inside {@code {% raw %}} blocks are not told
      * apart; chat templates have none.)

@@ -371,7 +371,7 @@ public final class BpeTrainer {
         }
     }
 
-    /** The merge loop. Symbols are int ids; a pair (a, b) is the long a << 32 | b. */
+    /** The merge loop. Symbols are int ids; a pair (a, b) is the long {@code a << 32 | b}. */
     private Result learn(Map<String, long[]> wordCounts, int fileCount, long bytes) {
         // Distinct words in a fixed order, so that ids and the result never depend on hash order.
         List<String> distinct = new ArrayList<>(wordCounts.keySet());

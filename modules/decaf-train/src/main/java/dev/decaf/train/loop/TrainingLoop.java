@@ -11,7 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.optim.GradientClipping;
 import dev.decaf.djl.optim.OptimizerState;
-import dev.decaf.djl.optim.TensorViews;
+import dev.decaf.djl.internal.TensorViews;
 import dev.decaf.djl.optim.kernel.ParallelRange;
 import dev.decaf.djl.runtime.EngineLock;
 import dev.decaf.models.nn.CausalLmLoss;

@@ -1,4 +1,4 @@
-package dev.decaf.djl.optim;
+package dev.decaf.djl.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

@@ -1,4 +1,4 @@
-package dev.decaf.djl.optim;
+package dev.decaf.djl.internal;
 
 import dev.decaf.core.runtime.JvmSettings;
 import java.util.Locale;
