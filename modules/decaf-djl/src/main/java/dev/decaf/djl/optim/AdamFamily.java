@@ -9,6 +9,7 @@ import dev.decaf.core.groups.GroupPlan;
 import dev.decaf.core.groups.ParamInfo;
 import dev.decaf.core.schedule.Schedule;
 import dev.decaf.djl.internal.MallocHint;
+import dev.decaf.djl.internal.TensorViews;
 import dev.decaf.djl.optim.kernel.AdamCoefficients;
 import dev.decaf.djl.optim.kernel.AdamKernel;
 import dev.decaf.djl.optim.kernel.ParallelRange;
