@@ -6,6 +6,7 @@ import dev.decaf.core.safetensors.DType;
 import dev.decaf.djl.optim.AdamFamily;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.data.EpochCursor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ record JobCheckpoint(Path directory, long step, int epoch, long position, double
      * @throws IOException on a write error
      */
     static JobCheckpoint save(Path jobDir, DecoderModel model, Path tokenizer, AdamFamily optimizer, long step,
-            DataCursor cursor, double loss) throws IOException {
+            EpochCursor cursor, double loss) throws IOException {
         Path target = root(jobDir).resolve(String.format("step-%08d", step));
         Path tmp = AtomicFiles.newTemporaryDirectory(target);
         try {

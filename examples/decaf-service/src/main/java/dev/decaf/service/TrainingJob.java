@@ -21,6 +21,7 @@ import dev.decaf.models.nn.CausalLmLoss;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.Scalars;
 import dev.decaf.text.data.Batch;
+import dev.decaf.text.data.EpochCursor;
 import dev.decaf.text.data.LmDataset;
 import dev.decaf.text.data.builtin.BuiltinData;
 import dev.decaf.text.tokenizer.TextTokenizer;
@@ -110,8 +111,8 @@ final class TrainingJob {
             Schedule schedule, long steps, Optional<JobCheckpoint> from) throws IOException {
         Recipe.Train t = recipe.train();
         long start = from.map(JobCheckpoint::step).orElse(0L);
-        DataCursor cursor = from.map(c -> new DataCursor(data.train(), t.batchSize(), c.epoch(), c.position()))
-                .orElseGet(() -> new DataCursor(data.train(), t.batchSize(), 0, 0));
+        EpochCursor cursor = from.map(c -> new EpochCursor(data.train(), t.batchSize(), c.epoch(), c.position()))
+                .orElseGet(() -> new EpochCursor(data.train(), t.batchSize(), 0, 0));
         job.running(steps, start);
         double loss = from.map(JobCheckpoint::loss).orElse(Double.NaN);
         for (long step = start + 1; step <= steps; step++) {

@@ -239,7 +239,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "repeated-jobs", mixinStandardHelpOptions = true,
             description = {"Resident memory over repeated jobs: one long-lived model retrained N times, a fresh DJL",
                 "Trainer and optimizer per job, both closed after; MB/job (least-squares slope of VmRSS after the",
-                "warm-up) for decaf's AdamW and DJL's Adam and AdamW, each in a fresh JVM."},
+                "warm-up) for decaf's AdamW and DJL's Adam and AdamW, each in a fresh JVM, and over DJL's",
+                "stateless SGD (the loop's own growth)."},
             footer = {"", "Examples:", "  ./decaf bench repeated-jobs", "  ./decaf bench repeated-jobs --jobs 30 --warmup 5",
                 "", "Each job: a 1.3M-parameter MLP (m and v: 10.7 MB), 32 steps of 64 rows."})
     static final class RepeatedJobs implements Callable<Integer> {
