@@ -76,7 +76,7 @@ class RecipesValidateCommandTest {
                 r + ": train.seq_len 128 exceeds the model's 64 positions (" + model + ")",
                 r + ": optimizer.groups: group 'attn' (name~*.self_attn.*) matches no parameter; closest parameter names"
                         + " contain 'c_attn': transformer.h.0.attn.c_attn.weight, transformer.h.0.attn.c_attn.bias,"
-                        + " transformer.h.1.attn.c_attn.weight and 1 more (decaf groups --names lists every parameter)"),
+                        + " transformer.h.1.attn.c_attn.weight and 1 more (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())"),
                 err.subList(0, 2));
         assertTrue(err.get(2).startsWith(tmp.resolve("train.jsonl") + ":2: not valid JSON ("), err.get(2));
         assertEquals(tmp.resolve("val.jsonl") + ": no data", err.get(3));

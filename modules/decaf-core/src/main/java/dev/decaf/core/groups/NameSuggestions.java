@@ -40,13 +40,13 @@ final class NameSuggestions {
             Set<String> kinds = new LinkedHashSet<>();
             params.forEach(p -> kinds.add(p.kind().name().toLowerCase(Locale.ROOT)));
             return "; the model's parameters are of kinds " + String.join(", ", kinds)
-                    + " (decaf groups --names lists every parameter)";
+                    + " (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())";
         }
         List<String> holders = params.stream().map(ParamInfo::name).filter(n -> runs(n, best).contains(best)).toList();
         String examples = String.join(", ", holders.subList(0, Math.min(EXAMPLES, holders.size())));
         String more = holders.size() > EXAMPLES ? " and " + (holders.size() - EXAMPLES) + " more" : "";
         return "; closest parameter names contain '" + best + "': " + examples + more
-                + " (decaf groups --names lists every parameter)";
+                + " (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())";
     }
 
     /**

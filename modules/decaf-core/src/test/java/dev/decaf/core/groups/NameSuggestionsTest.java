@@ -40,7 +40,7 @@ class NameSuggestionsTest {
     void gpt2StyleAttnGlobSuggestsSelfAttn() {
         assertEquals("group 'g' (name~*.attn.*) matches no parameter; closest parameter names contain 'self_attn': "
                 + "model.layers.0.self_attn.q_proj.weight, model.layers.0.self_attn.k_proj.weight, "
-                + "model.layers.0.self_attn.v_proj.weight and 5 more (decaf groups --names lists every parameter)",
+                + "model.layers.0.self_attn.v_proj.weight and 5 more (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())",
                 error(ParamMatcher.nameGlob("*.attn.*")));
     }
 
@@ -68,7 +68,7 @@ class NameSuggestionsTest {
     void kindMatchersListTheKindsPresent() {
         // the tied Llama has no lm_head: a head group matches nothing
         assertEquals("group 'g' (kind=head) matches no parameter; the model's parameters are of kinds embedding, "
-                + "norm, weight (decaf groups --names lists every parameter)", error(ParamMatcher.kind(LayerKind.HEAD)));
+                + "norm, weight (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())", error(ParamMatcher.kind(LayerKind.HEAD)));
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * n finite, n &gt; c       g_p ← g_p · c/(n + 1e-6)              ({@link GradientClipping})
  * n NaN or ±∞            optimizer.skipNextStep(): weights, moments and step counts stay,
  *                        the gradients are zeroed; logged and counted ({@link #skippedSteps()})
+ * n = 0                  logged once: no backward reached the parameters (often a model loaded
+ *                        after the trainer was made)
  * </pre>
  *
  * <p>It runs in {@code onTrainingBatch}, which DJL 0.36's {@code EasyTrain.trainBatch} calls after
@@ -33,6 +35,7 @@ public final class ClipGradients extends TrainingListenerAdapter {
     private final double maxNorm;
     private int skipped;
     private double lastNorm = Double.NaN;
+    private boolean warnedZero;
 
     ClipGradients(Optimizer optimizer, double maxNorm) {
         Objects.requireNonNull(optimizer, "optimizer");
@@ -56,6 +59,12 @@ public final class ClipGradients extends TrainingListenerAdapter {
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         double norm = GradientClipping.clipGlobalNorm(trainer.getModel().getBlock(), maxNorm, optimizer.kernelThreads());
         lastNorm = norm;
+        if (norm == 0 && !warnedZero) {
+            warnedZero = true; // once: a real gradient is almost never exactly 0 everywhere
+            LOG.warn("decaf: gradient norm is exactly 0: no backward reached the block's trainable parameters. A model"
+                    + " loaded (model.load) after model.newTrainer(...) leaves the trainer training arrays the block no"
+                    + " longer holds: load first, then create the trainer.");
+        }
         if (!Double.isFinite(norm)) {
             optimizer.skipNextStep();
             skipped++;

@@ -164,6 +164,20 @@ final class GroupBinding {
     }
 
     /**
+     * Returns whether the block holds a parameter of this name, re-reading it first (a parameter
+     * may have joined since the last update).
+     *
+     * @param name a parameter name
+     * @return true when the plan holds it
+     */
+    boolean holdsName(String name) {
+        if (!holds(name)) {
+            sync();
+        }
+        return holds(name);
+    }
+
+    /**
      * Returns a group's decay stage.
      *
      * @param group the group

@@ -74,7 +74,7 @@ class GroupsValidationTest {
 
             String none = assertThrows(IllegalArgumentException.class, () -> empty(block).validate()).getMessage();
             assertEquals("group 'norms' (name=/norm/) matches no parameter; closest parameter names contain 'encoder':"
-                    + " encoder.weight, encoder.bias (decaf groups --names lists every parameter)", none);
+                    + " encoder.weight, encoder.bias (decaf groups --names lists every parameter; in code, ParamGroups.describeParameters())", none);
             assertEquals(firstUpdateError(empty(block), block.param("encoder.weight")), none);
 
             ParamGroups.standard(block).validate(); // good groups: no error

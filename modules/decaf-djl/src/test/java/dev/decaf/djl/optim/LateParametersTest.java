@@ -78,6 +78,9 @@ class LateParametersTest {
                 assertEquals(1, opt.step(name), name);
             });
             assertEquals(2, opt.step("encoder.weight"));
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> opt.step("encoder.wieght"));
+            assertEquals("no parameter named 'encoder.wieght' in the block of this optimizer: step(name) takes decaf's"
+                    + " parameter names (groupPlan().namesTable() lists them), not DJL's parameter ids", unknown.getMessage());
             assertEquals(String.join(System.lineSeparator(),
                     "group             tensors  parameters  weight_decay  rule       lr_scale  selects",
                     "head                    2           8  0.5           decoupled  1         name=/^head/",

@@ -573,7 +573,7 @@ public final class LmDataset {
             }
             if (source.exampleCount() == 0) {
                 throw new DataException(file, "no data: " + source.tokenCount()
-                        + " tokens make no block of seqLen + 1 = " + (seqLen + 1) + " tokens");
+                        + " tokens make no block of seq_len + 1 = " + (seqLen + 1) + " tokens");
             }
             if (source.exampleCount() > Integer.MAX_VALUE - 8) {
                 throw new DataException(file, source.exampleCount() + " examples are more than decaf can index;"

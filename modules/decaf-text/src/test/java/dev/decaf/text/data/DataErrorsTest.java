@@ -57,7 +57,7 @@ class DataErrorsTest {
     @Test
     void tooLittleDataForOneBlock() throws IOException {
         Path f = write(dir.resolve("short.txt"), "abc");
-        assertError(f + ": no data: 4 tokens make no block of seqLen + 1 = 9 tokens", builder(f, 8));
+        assertError(f + ": no data: 4 tokens make no block of seq_len + 1 = 9 tokens", builder(f, 8));
     }
 
     @Test
