@@ -393,11 +393,11 @@ public abstract class AdamFamily extends Optimizer implements OptimizerState, Au
      * @param paramName the parameter's name, as {@code groupPlan().namesTable()} lists it (not
      *     DJL's parameter id)
      * @return t
-     * @throws IllegalArgumentException once the groups are resolved, for a name the block does not
-     *     hold (rather than a silent 0)
+     * @throws IllegalArgumentException with parameter groups, once they are resolved, for a name the
+     *     block does not hold (rather than a silent 0); without groups any name is taken
      */
     public synchronized long step(String paramName) {
-        if (binding != null && !binding.holdsName(paramName)) {
+        if (paramGroups != null && binding != null && !binding.holdsName(paramName)) {
             throw new IllegalArgumentException("no parameter named '" + paramName + "' in the block of this optimizer:"
                     + " step(name) takes decaf's parameter names (groupPlan().namesTable() lists them), not DJL's"
                     + " parameter ids");
