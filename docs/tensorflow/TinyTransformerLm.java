@@ -57,7 +57,7 @@ public final class TinyTransformerLm {
 
     public static void main(String[] args) throws IOException {
         Path corpus = Path.of("../shared/data/kjv.txt");
-        int steps = 300;
+        int steps = 1500;
         int chars = 200_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
