@@ -37,6 +37,7 @@ class ArchitectureTest {
             "decaf-models", Set.of("decaf-core", "decaf-text", "decaf-djl"),
             "decaf-train", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models"),
             "decaf-sweep", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"),
+            "decaf-tensorflow", Set.of("decaf-core"),
             "decaf-bench", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep"),
             "decaf-cli", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep",
                     "decaf-bench"),
