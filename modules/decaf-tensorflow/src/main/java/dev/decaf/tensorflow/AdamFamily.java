@@ -22,6 +22,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -42,7 +43,8 @@ import org.tensorflow.types.family.TType;
  * </pre>
  *
  * <p>The members differ only in the default rule of s ({@link GroupCoefficients}): AdamW s = γ_t·λ,
- * AdamC s = λ·γ_t²/γ_max. Each variable belongs to exactly one group, chosen by its name (the
+ * AdamC s = λ·γ_t²/γ_max, AdamS s = γ_t·λ/√v̄ with v̄ the mean of v̂ over every element of every
+ * variable (the update then runs in two phases: all moments, then all weights). Each variable belongs to exactly one group, chosen by its name (the
  * variable op's name) and rank with decaf-core's rules ({@link GroupPlan}; a variable matched by two
  * groups is an {@link IllegalArgumentException} naming both), and each group has its own λ, rule and
  * lr multiplier.
@@ -90,6 +92,7 @@ public abstract class AdamFamily extends org.tensorflow.framework.optimizers.Opt
     private GroupPlan plan;
     private final Map<String, GroupCoefficients> coefficients = new LinkedHashMap<>();
     private final Map<String, Variable<TFloat32>[]> slotsByName = new LinkedHashMap<>();
+    private final List<Moved> pending = new ArrayList<>();
     private long step;
 
     /**
@@ -255,7 +258,8 @@ public abstract class AdamFamily extends org.tensorflow.framework.optimizers.Opt
     /**
      * The update of one variable, composed of element-wise ops in the order of decaf-djl's scalar
      * kernel, so each value is rounded as there. {@code deps} carries the control dependencies on
-     * every gradient of the step (see the class comment).
+     * every gradient of the step (see the class comment). When a group waits for v̄ (AdamS), this is
+     * phase 1 only — m and v — and {@link #finish} moves every variable once all moments moved.
      */
     @Override
     protected <T extends TType> Op applyDense(Ops deps, Output<T> gradient, Output<T> variable) {
@@ -267,18 +271,63 @@ public abstract class AdamFamily extends org.tensorflow.framework.optimizers.Opt
         if (c.coupling != null) {
             g = deps.math.add(g, deps.math.mul(c.coupling, theta));
         }
-        Operand<TFloat32> m = deps.assign(slots[0], deps.math.add(
+        Assign<TFloat32> m = deps.assign(slots[0], deps.math.add(
                 deps.math.mul(slots[0], deps.constant((float) beta1)),
                 deps.math.mul(deps.constant((float) (1 - beta1)), g)));
-        Operand<TFloat32> v = deps.assign(slots[1], deps.math.add(
+        Assign<TFloat32> v = deps.assign(slots[1], deps.math.add(
                 deps.math.mul(slots[1], deps.constant((float) beta2)),
                 deps.math.mul(deps.math.mul(deps.constant((float) (1 - beta2)), g), g)));
+        if (plan.needsMeanSecondMoment()) {
+            pending.add(new Moved(theta, m, v, c));
+            return deps.withControlDependencies(List.of(m, v)).noOp();
+        }
+        return weightUpdate(deps, theta, m, v, c, c.decay);
+    }
+
+    /** θ ← θ·d − α·m / (√v/√(1−β2^t) + ε), reading m and v from their assignments. */
+    private Op weightUpdate(Ops deps, Output<TFloat32> theta, Operand<TFloat32> m, Operand<TFloat32> v,
+            GroupCoefficients c, Operand<TFloat32> decay) {
         Operand<TFloat32> denom = deps.math.add(deps.math.div(deps.math.sqrt(v), inputs.biasCorrection2Sqrt),
                 deps.constant((float) eps));
-        Operand<TFloat32> next = deps.math.sub(deps.math.mul(theta, c.decay),
+        Operand<TFloat32> next = deps.math.sub(deps.math.mul(theta, decay),
                 deps.math.div(deps.math.mul(c.stepSize, m), denom));
         return deps.assign(theta, next);
     }
+
+    /**
+     * Ends the update. For AdamS (a group with the stable rule), phase 2: once every m and v moved,
+     * v̄ = Σ_p (Σ v_p)/(1−β2^t) / n over all n elements of all variables (float64, as decaf-djl's
+     * two-phase step sums), then every variable moves with its group's d.
+     */
+    @Override
+    protected Op finish(List<Op> updateOperations, String name) {
+        if (!pending.isEmpty()) {
+            Ops after = ops.withControlDependencies(updateOperations);
+            Operand<TFloat64> sumVHat = null;
+            long count = 0;
+            for (Moved p : pending) {
+                Operand<TFloat64> v64 = after.dtypes.cast(p.v(), TFloat64.class);
+                int rank = p.theta().shape().numDimensions();
+                int[] axes = java.util.stream.IntStream.range(0, rank).toArray();
+                Operand<TFloat64> term = after.math.div(after.sum(v64, after.constant(axes)), inputs.biasCorrection2);
+                sumVHat = sumVHat == null ? term : after.math.add(sumVHat, term);
+                count += p.theta().shape().size();
+            }
+            Operand<TFloat64> mean = after.math.div(sumVHat, after.constant((double) count));
+            List<Op> all = new ArrayList<>(updateOperations);
+            for (Moved p : pending) {
+                Operand<TFloat32> decay = p.coefficients().decay != null ? p.coefficients().decay
+                        : p.coefficients().stableDecay(after, mean);
+                all.add(weightUpdate(after, p.theta(), p.m(), p.v(), p.coefficients(), decay));
+            }
+            pending.clear();
+            return super.finish(all, name);
+        }
+        return super.finish(updateOperations, name);
+    }
+
+    /** A variable whose moments moved in phase 1 and whose weight waits for v̄. */
+    private record Moved(Output<TFloat32> theta, Operand<TFloat32> m, Operand<TFloat32> v, GroupCoefficients coefficients) {}
 
     /**
      * Runs one training step: feeds t = {@link #step()} + 1 and γ_t = schedule(t), runs the runner

@@ -17,6 +17,7 @@ import org.tensorflow.types.TFloat64;
  *                  s = λ·γ_g·γ_g / γ_max,g    corrected (AdamC; γ_max,g = γ_max·lr_scale)
  *                  s = λ·γ_g / γ_max,g        independent
  *                  s = 0                      l2 (the decay is c = λ in the gradient instead)
+ *                  s = γ_g·λ / √v̄             stable (AdamS; v̄ known only once every moment moved, and 0 while v̄ = 0)
  * α     = γ_g / (1 − β1^t)                   the step size
  * </pre>
  *
@@ -24,14 +25,17 @@ import org.tensorflow.types.TFloat64;
  */
 final class GroupCoefficients {
 
+    /** d, or null for a stable group, whose d waits for v̄ ({@link #stableDecay}). */
     final Operand<TFloat32> decay;
     final Operand<TFloat32> stepSize;
+    private final Operand<TFloat64> lr;
+    private final double lambda;
     /** c of g ← g + c·θ, or null when the rule couples nothing. */
     final Operand<TFloat32> coupling;
 
     GroupCoefficients(Ops tf, GroupPlan.Group group, double maxLearningRate, StepInputs in) {
-        Operand<TFloat64> lr = tf.math.mul(in.learningRate, tf.constant(group.lrScale()));
-        double lambda = group.weightDecay();
+        lr = tf.math.mul(in.learningRate, tf.constant(group.lrScale()));
+        lambda = group.weightDecay();
         double peak = maxLearningRate * group.lrScale();
         DecayRule rule = group.decayRule();
         Operand<TFloat64> shrink = switch (rule) {
@@ -39,14 +43,30 @@ final class GroupCoefficients {
             case CORRECTED -> peak == 0 ? null
                     : tf.math.div(tf.math.mul(tf.math.mul(tf.constant(lambda), lr), lr), tf.constant(peak));
             case INDEPENDENT -> peak == 0 ? null : tf.math.div(tf.math.mul(tf.constant(lambda), lr), tf.constant(peak));
-            case COUPLED_L2 -> null;
-            case STABLE, CAUTIOUS -> throw new IllegalArgumentException("group '" + group.name() + "': decay rule '"
-                    + rule + "' is not available for TensorFlow (decoupled, corrected, independent or l2)");
+            case COUPLED_L2, STABLE -> null;
+            case CAUTIOUS -> throw new IllegalArgumentException("group '" + group.name() + "': decay rule '"
+                    + rule + "' is not available for TensorFlow (decoupled, corrected, independent, l2 or stable)");
         };
-        decay = lambda == 0 || shrink == null ? tf.constant(1f)
+        decay = rule == DecayRule.STABLE && lambda != 0 ? null
+                : lambda == 0 || shrink == null ? tf.constant(1f)
                 : tf.dtypes.cast(tf.math.sub(tf.constant(1.0), shrink), TFloat32.class);
         stepSize = tf.dtypes.cast(tf.math.div(lr, in.biasCorrection1), TFloat32.class);
         double c = rule.couplingCoefficient(lambda);
         coupling = c == 0 ? null : tf.constant((float) c);
+    }
+
+    /**
+     * Returns d of a stable group once v̄ is known: 1 − γ_g·λ/√v̄, or 1 while v̄ = 0 (no gradient
+     * signal yet), as {@link DecayRule#STABLE} computes it.
+     *
+     * @param tf the ops, with the control dependencies of the step's moment updates
+     * @param meanSecondMoment v̄, float64
+     * @return d, float32
+     */
+    Operand<TFloat32> stableDecay(Ops tf, Operand<TFloat64> meanSecondMoment) {
+        Operand<TFloat64> zero = tf.constant(0.0);
+        Operand<TFloat64> shrink = tf.select(tf.math.greater(meanSecondMoment, zero),
+                tf.math.div(tf.math.mul(lr, tf.constant(lambda)), tf.math.sqrt(meanSecondMoment)), zero);
+        return tf.dtypes.cast(tf.math.sub(tf.constant(1.0), shrink), TFloat32.class);
     }
 }

@@ -13,6 +13,7 @@ import org.tensorflow.types.TInt64;
  *
  * <pre>
  * bc1 = 1 − β1^t          (kept in float64 for the step size γ_t/bc1)
+ * bc2 = 1 − β2^t          (float64, for AdamS's v̂ = v/bc2)
  * √bc2 = √(1 − β2^t)      (rounded to float32, as decaf-djl's kernel rounds it)
  * </pre>
  *
@@ -24,6 +25,7 @@ final class StepInputs {
     final Placeholder<TFloat64> learningRate;
     final Placeholder<TInt64> step;
     final Operand<TFloat64> biasCorrection1;
+    final Operand<TFloat64> biasCorrection2;
     final Operand<TFloat32> biasCorrection2Sqrt;
 
     StepInputs(Ops tf, double beta1, double beta2) {
@@ -32,7 +34,7 @@ final class StepInputs {
         Operand<TFloat64> t = tf.dtypes.cast(step, TFloat64.class);
         Operand<TFloat64> one = tf.constant(1.0);
         biasCorrection1 = tf.math.sub(one, tf.math.pow(tf.constant(beta1), t));
-        biasCorrection2Sqrt = tf.dtypes.cast(tf.math.sqrt(tf.math.sub(one, tf.math.pow(tf.constant(beta2), t))),
-                TFloat32.class);
+        biasCorrection2 = tf.math.sub(one, tf.math.pow(tf.constant(beta2), t));
+        biasCorrection2Sqrt = tf.dtypes.cast(tf.math.sqrt(biasCorrection2), TFloat32.class);
     }
 }

@@ -24,7 +24,7 @@ class CrossEngineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"adamw", "adamc", "adam_l2"})
+    @ValueSource(strings = {"adamw", "adamc", "adam_l2", "adams"})
     void tfAndDjlAgreeAtEveryStep(String kase) {
         Golden g = Golden.INSTANCE;
         double worst = 0;
@@ -51,7 +51,7 @@ class CrossEngineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"adamw", "adamc"})
+    @ValueSource(strings = {"adamw", "adamc", "adams"})
     void stateSavedInTensorFlowContinuesInDjl(String kase) throws IOException {
         Golden g = Golden.INSTANCE;
         Map<String, float[]> straightTf;
@@ -78,7 +78,7 @@ class CrossEngineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"adamw", "adamc"})
+    @ValueSource(strings = {"adamw", "adamc", "adams"})
     void stateSavedInDjlContinuesInTensorFlow(String kase) throws IOException {
         Golden g = Golden.INSTANCE;
         Map<String, float[]> straightDjl;

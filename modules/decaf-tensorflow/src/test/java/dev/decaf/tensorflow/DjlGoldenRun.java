@@ -44,6 +44,7 @@ final class DjlGoldenRun implements AutoCloseable {
             case "adamw" -> dev.decaf.djl.optim.AdamW.builder();
             case "adamc" -> dev.decaf.djl.optim.AdamC.builder();
             case "adam_l2" -> dev.decaf.djl.optim.AdamL2.builder();
+            case "adams" -> dev.decaf.djl.optim.AdamS.builder();
             default -> throw new IllegalArgumentException(kase);
         };
         optimizer = b.optBeta1(0.8f).optBeta2(0.95f).optEpsilon(1e-6f)

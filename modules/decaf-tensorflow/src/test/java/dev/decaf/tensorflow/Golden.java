@@ -13,7 +13,7 @@ import java.util.Map;
  * decaf-djl's golden trajectories (torch 1.13, {@code modules/decaf-djl/src/test/resources/golden/
  * gen_adam_golden.py}), which this module's build copies onto its test class path: four float32
  * parameters in two groups, 60 gradients, warm-up + cosine, and the weights after every step of
- * {@code torch.optim.AdamW}, {@code torch.optim.Adam} (L2) and AdamC.
+ * {@code torch.optim.AdamW}, {@code torch.optim.Adam} (L2), AdamC and AdamS.
  */
 final class Golden {
 

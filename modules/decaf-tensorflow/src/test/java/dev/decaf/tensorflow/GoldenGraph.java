@@ -77,6 +77,7 @@ final class GoldenGraph implements AutoCloseable {
             case "adamw" -> AdamW.builder();
             case "adamc" -> AdamC.builder();
             case "adam_l2" -> AdamL2.builder();
+            case "adams" -> AdamS.builder();
             default -> throw new IllegalArgumentException(kase);
         };
     }
