@@ -45,7 +45,7 @@ import org.tensorflow.types.TInt32;
  * Rsqrt), and the loss is composed from {@code LogSoftmax} (TF Java defines no gradient for
  * SparseSoftmaxCrossEntropyWithLogits).
  *
- * <p>Run from the repository root (docs/tensorflow/README.md): {@code docs/tensorflow/run.sh
+ * <p>Run from the repository root (README, "Interop: TensorFlow Java"): {@code docs/tensorflow/run.sh
  * [CORPUS] [--steps N] [--chars N]}; CORPUS defaults to {@code ../shared/data/kjv.txt}.
  */
 public final class TinyTransformerLm {
@@ -100,38 +100,30 @@ public final class TinyTransformerLm {
             Placeholder<TInt32> x = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(BATCH, CONTEXT)));
             Placeholder<TInt32> y = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(BATCH, CONTEXT)));
             int n = BATCH * CONTEXT;
-            double std = 0.02;
-            Operand<TFloat32> wte = read(tf, variable(tf, "transformer.wte.weight", init, std, vocabSize, WIDTH));
-            Operand<TFloat32> wpe = read(tf, variable(tf, "transformer.wpe.weight", init, std, CONTEXT, WIDTH));
-            Operand<TFloat32> h = tf.math.add(
-                    tf.reshape(tf.linalg.matMul(oneHot(tf, x, vocabSize, n), wte), tf.constant(new int[] {BATCH, CONTEXT, WIDTH})),
-                    wpe);
-            // attention
+            Operand<TFloat32> wte = read(tf, variable(tf, "transformer.wte.weight", init, vocabSize, WIDTH));
+            Operand<TFloat32> wpe = read(tf, variable(tf, "transformer.wpe.weight", init, CONTEXT, WIDTH));
+            Operand<TFloat32> h = tf.math.add(sequences(tf, tf.linalg.matMul(oneHot(tf, x, vocabSize, n), wte)), wpe);
+            // attention, one head: softmax(q·kᵀ/√d + mask)·v
             Operand<TFloat32> a = flat(tf, rmsNorm(tf, h, ones(tf, "transformer.h.0.ln_1.weight")));
-            Operand<TFloat32> q = heads(tf, tf.linalg.matMul(a, read(tf, variable(tf, "transformer.h.0.attn.q_proj.weight", init, std, WIDTH, WIDTH))));
-            Operand<TFloat32> k = heads(tf, tf.linalg.matMul(a, read(tf, variable(tf, "transformer.h.0.attn.k_proj.weight", init, std, WIDTH, WIDTH))));
-            Operand<TFloat32> v = heads(tf, tf.linalg.matMul(a, read(tf, variable(tf, "transformer.h.0.attn.v_proj.weight", init, std, WIDTH, WIDTH))));
-            float[] mask = new float[CONTEXT * CONTEXT];
-            for (int i = 0; i < CONTEXT; i++) {
-                for (int j = i + 1; j < CONTEXT; j++) {
-                    mask[i * CONTEXT + j] = -1e9f;
-                }
-            }
+            Operand<TFloat32> q = sequences(tf, linear(tf, a, "transformer.h.0.attn.q_proj.weight", init, WIDTH, WIDTH));
+            Operand<TFloat32> k = sequences(tf, linear(tf, a, "transformer.h.0.attn.k_proj.weight", init, WIDTH, WIDTH));
+            Operand<TFloat32> v = sequences(tf, linear(tf, a, "transformer.h.0.attn.v_proj.weight", init, WIDTH, WIDTH));
             Operand<TFloat32> scores = tf.math.add(tf.math.mul(
-                    tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)), tf.constant((float) (1 / Math.sqrt(WIDTH)))),
-                    tf.constant(Shape.of(CONTEXT, CONTEXT), DataBuffers.of(mask, true, false)));
+                    tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
+                    tf.constant((float) (1 / Math.sqrt(WIDTH)))), causalMask(tf));
             Operand<TFloat32> att = flat(tf, tf.train.batchMatMul(tf.nn.softmax(scores), v, TFloat32.class));
-            h = tf.math.add(h, heads(tf, tf.linalg.matMul(att, read(tf, variable(tf, "transformer.h.0.attn.o_proj.weight", init, std, WIDTH, WIDTH)))));
+            h = tf.math.add(h, sequences(tf, linear(tf, att, "transformer.h.0.attn.o_proj.weight", init, WIDTH, WIDTH)));
             // MLP
             Operand<TFloat32> m = flat(tf, rmsNorm(tf, h, ones(tf, "transformer.h.0.ln_2.weight")));
-            m = tf.nn.relu(tf.math.add(tf.linalg.matMul(m, read(tf, variable(tf, "transformer.h.0.mlp.c_fc.weight", init, std, WIDTH, 4 * WIDTH))),
-                    read(tf, tf.withName("transformer.h.0.mlp.c_fc.bias").variable(tf.zeros(tf.constant(new int[] {4 * WIDTH}), TFloat32.class)))));
-            h = tf.math.add(h, heads(tf, tf.linalg.matMul(m, read(tf, variable(tf, "transformer.h.0.mlp.c_proj.weight", init, std, 4 * WIDTH, WIDTH)))));
-            // head and loss
-            Operand<TFloat32> logits = tf.linalg.matMul(flat(tf, rmsNorm(tf, h, ones(tf, "transformer.ln_f.weight"))),
-                    read(tf, variable(tf, "lm_head.weight", init, std, WIDTH, vocabSize)));
-            Operand<TFloat32> loss = tf.math.neg(tf.math.mean(
-                    tf.sum(tf.math.mul(oneHot(tf, y, vocabSize, n), tf.nn.logSoftmax(logits)), tf.constant(1)), tf.constant(0)));
+            Operand<TFloat32> bias = read(tf, tf.withName("transformer.h.0.mlp.c_fc.bias")
+                    .variable(tf.zeros(tf.constant(new int[] {4 * WIDTH}), TFloat32.class)));
+            m = tf.nn.relu(tf.math.add(linear(tf, m, "transformer.h.0.mlp.c_fc.weight", init, WIDTH, 4 * WIDTH), bias));
+            h = tf.math.add(h, sequences(tf, linear(tf, m, "transformer.h.0.mlp.c_proj.weight", init, 4 * WIDTH, WIDTH)));
+            // head and the composed loss
+            Operand<TFloat32> f = flat(tf, rmsNorm(tf, h, ones(tf, "transformer.ln_f.weight")));
+            Operand<TFloat32> logits = linear(tf, f, "lm_head.weight", init, WIDTH, vocabSize);
+            Operand<TFloat32> logProbs = tf.math.mul(oneHot(tf, y, vocabSize, n), tf.nn.logSoftmax(logits));
+            Operand<TFloat32> loss = tf.math.neg(tf.math.mean(tf.sum(logProbs, tf.constant(1)), tf.constant(0)));
 
             Schedule schedule = Schedule.warmup(3e-3, steps / 10, steps, DecayShape.COSINE, 0.1);
             AdamC adamc = AdamC.builder().optSchedule(schedule).optWeightDecay(0.1).optGroupPreset("llm").build(graph);
@@ -148,7 +140,8 @@ public final class TinyTransformerLm {
                     try (TInt32 xs = TInt32.tensorOf(Shape.of(BATCH, CONTEXT));
                             TInt32 ys = TInt32.tensorOf(Shape.of(BATCH, CONTEXT))) {
                         fill(xs, ys, ids, 0, split, batches);
-                        try (Result r = adamc.run(session.runner().feed(x, xs).feed(y, ys).addTarget(update).fetch(loss))) {
+                        Session.Runner runner = session.runner().feed(x, xs).feed(y, ys).addTarget(update).fetch(loss);
+                        try (Result r = adamc.run(runner)) {
                             if (t == 1 || t % 50 == 0 || t == steps) {
                                 System.out.printf(Locale.ROOT, "step %4d  loss %.4f  lr %.2e%n", t,
                                         ((TFloat32) r.get(0)).getFloat(), schedule.lr(t));
@@ -164,14 +157,32 @@ public final class TinyTransformerLm {
         }
     }
 
-    static Variable<TFloat32> variable(Ops tf, String name, Random init, double std, int rows, int cols) {
+    /** A matrix variable drawn from N(0, 0.02²) by a seeded generator. */
+    static Variable<TFloat32> variable(Ops tf, String name, Random init, int rows, int cols) {
         float[] values = new float[rows * cols];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (init.nextGaussian() * std);
+            values[i] = (float) (init.nextGaussian() * 0.02);
         }
         return tf.withName(name).variable(tf.constant(Shape.of(rows, cols), DataBuffers.of(values, true, false)));
     }
 
+    /** x·W for a new weight W [in, out]. */
+    static Operand<TFloat32> linear(Ops tf, Operand<TFloat32> x, String name, Random init, int in, int out) {
+        return tf.linalg.matMul(x, read(tf, variable(tf, name, init, in, out)));
+    }
+
+    /** −10⁹ above the diagonal: position i attends to positions ≤ i. */
+    static Operand<TFloat32> causalMask(Ops tf) {
+        float[] mask = new float[CONTEXT * CONTEXT];
+        for (int i = 0; i < CONTEXT; i++) {
+            for (int j = i + 1; j < CONTEXT; j++) {
+                mask[i * CONTEXT + j] = -1e9f;
+            }
+        }
+        return tf.constant(Shape.of(CONTEXT, CONTEXT), DataBuffers.of(mask, true, false));
+    }
+
+    /** A norm gain, initialized to ones. */
     static Operand<TFloat32> ones(Ops tf, String name) {
         float[] values = new float[WIDTH];
         java.util.Arrays.fill(values, 1f);
@@ -184,7 +195,8 @@ public final class TinyTransformerLm {
     }
 
     static Operand<TFloat32> oneHot(Ops tf, Operand<TInt32> ids, int depth, int n) {
-        return tf.reshape(tf.oneHot(ids, tf.constant(depth), tf.constant(1f), tf.constant(0f)), tf.constant(new int[] {n, depth}));
+        Operand<TFloat32> hot = tf.oneHot(ids, tf.constant(depth), tf.constant(1f), tf.constant(0f));
+        return tf.reshape(hot, tf.constant(new int[] {n, depth}));
     }
 
     static Operand<TFloat32> rmsNorm(Ops tf, Operand<TFloat32> x, Operand<TFloat32> gain) {
@@ -192,11 +204,13 @@ public final class TinyTransformerLm {
         return tf.math.mul(tf.math.mul(x, tf.math.rsqrt(tf.math.add(ms, tf.constant(1e-5f)))), gain);
     }
 
+    /** [B, T, ·] to [B·T, ·], for the projections. */
     static Operand<TFloat32> flat(Ops tf, Operand<TFloat32> x) {
         return tf.reshape(x, tf.constant(new int[] {BATCH * CONTEXT, -1}));
     }
 
-    static Operand<TFloat32> heads(Ops tf, Operand<TFloat32> x) {
+    /** [B·T, d] back to [B, T, d]. */
+    static Operand<TFloat32> sequences(Ops tf, Operand<TFloat32> x) {
         return tf.reshape(x, tf.constant(new int[] {BATCH, CONTEXT, WIDTH}));
     }
 
@@ -212,11 +226,13 @@ public final class TinyTransformerLm {
     }
 
     /** The mean loss over 8 fixed batches of the held-out part. */
-    static double heldOut(Session session, Operand<TInt32> x, Operand<TInt32> y, Operand<TFloat32> loss, int[] ids, int split) {
+    static double heldOut(Session session, Operand<TInt32> x, Operand<TInt32> y, Operand<TFloat32> loss, int[] ids,
+            int split) {
         Random fixed = new Random(SEED + 1);
         double sum = 0;
         for (int i = 0; i < 8; i++) {
-            try (TInt32 xs = TInt32.tensorOf(Shape.of(BATCH, CONTEXT)); TInt32 ys = TInt32.tensorOf(Shape.of(BATCH, CONTEXT))) {
+            try (TInt32 xs = TInt32.tensorOf(Shape.of(BATCH, CONTEXT));
+                    TInt32 ys = TInt32.tensorOf(Shape.of(BATCH, CONTEXT))) {
                 fill(xs, ys, ids, split, ids.length, fixed);
                 try (Result r = session.runner().feed(x, xs).feed(y, ys).fetch(loss).run()) {
                     sum += ((TFloat32) r.get(0)).getFloat();

@@ -4,7 +4,10 @@ import dev.decaf.core.decay.DecayRule;
 import org.tensorflow.Graph;
 
 /**
- * AdamC: AdamW whose weight decay follows the learning-rate schedule, γ_max the schedule's peak (or {@link BaseBuilder#optMaxLearningRate}). The {@code llm} preset gives hidden matrices this decay and embeddings and the head plain AdamW decay, as the paper does for the output layer. Its decay stage:
+ * AdamC: AdamW whose weight decay follows the learning-rate schedule, γ_max the schedule's peak
+ * (or {@link BaseBuilder#optMaxLearningRate}). The {@code llm} preset gives hidden matrices this
+ * decay and embeddings and the head plain AdamW decay, as the paper does for the output layer. Its
+ * decay stage:
  *
  * <pre>
  * θ ← θ·(1 − λ·γ_t²/γ_max)        i.e. λ_t = λ·γ_t/γ_max in AdamW's θ·(1 − γ_t·λ_t)
@@ -44,7 +47,7 @@ public final class AdamC extends AdamFamily {
             return this;
         }
 
-        /** Builds the optimizer on a graph; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        /** Builds the optimizer on a graph; an invalid setting throws {@link IllegalArgumentException} naming it. */
         @Override
         public AdamC build(Graph graph) {
             return new AdamC(graph, this);

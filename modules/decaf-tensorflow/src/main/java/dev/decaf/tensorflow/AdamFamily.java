@@ -44,10 +44,10 @@ import org.tensorflow.types.family.TType;
  *
  * <p>The members differ only in the default rule of s ({@link GroupCoefficients}): AdamW s = γ_t·λ,
  * AdamC s = λ·γ_t²/γ_max, AdamS s = γ_t·λ/√v̄ with v̄ the mean of v̂ over every element of every
- * variable (the update then runs in two phases: all moments, then all weights). Each variable belongs to exactly one group, chosen by its name (the
- * variable op's name) and rank with decaf-core's rules ({@link GroupPlan}; a variable matched by two
- * groups is an {@link IllegalArgumentException} naming both), and each group has its own λ, rule and
- * lr multiplier.
+ * variable (the update then runs in two phases: all moments, then all weights). Each variable
+ * belongs to exactly one group, chosen by its name (the variable op's name) and rank with
+ * decaf-core's rules ({@link GroupPlan}; a variable matched by two groups is an {@link
+ * IllegalArgumentException} naming both), and each group has its own λ, rule and lr multiplier.
  *
  * <p>Unlike the framework's optimizers, which bake a constant learning rate into the graph, γ_t and t
  * are graph inputs fed at every step: {@link #run(Session.Runner)} feeds t = {@link #step()} + 1 and

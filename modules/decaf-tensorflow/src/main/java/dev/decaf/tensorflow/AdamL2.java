@@ -4,7 +4,8 @@ import dev.decaf.core.decay.DecayRule;
 import org.tensorflow.Graph;
 
 /**
- * Adam with coupled L2 regularisation, as {@code torch.optim.Adam(weight_decay=λ)}: the decay passes through Adam's preconditioner. For comparison with AdamW. Its decay stage:
+ * Adam with coupled L2 regularisation, as {@code torch.optim.Adam(weight_decay=λ)}: the decay
+ * passes through Adam's preconditioner. For comparison with AdamW. Its decay stage:
  *
  * <pre>
  * g ← g + λ·θ   (before the moments; no decoupled decay)
@@ -44,7 +45,7 @@ public final class AdamL2 extends AdamFamily {
             return this;
         }
 
-        /** Builds the optimizer on a graph; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        /** Builds the optimizer on a graph; an invalid setting throws {@link IllegalArgumentException} naming it. */
         @Override
         public AdamL2 build(Graph graph) {
             return new AdamL2(graph, this);

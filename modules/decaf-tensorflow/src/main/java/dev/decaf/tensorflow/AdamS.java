@@ -45,7 +45,7 @@ public final class AdamS extends AdamFamily {
             return this;
         }
 
-        /** Builds the optimizer on a graph; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        /** Builds the optimizer on a graph; an invalid setting throws {@link IllegalArgumentException} naming it. */
         @Override
         public AdamS build(Graph graph) {
             return new AdamS(graph, this);

@@ -4,7 +4,8 @@ import dev.decaf.core.decay.DecayRule;
 import org.tensorflow.Graph;
 
 /**
- * AdamW exactly as {@code torch.optim.AdamW} defines it: decoupled decay on θ_{t−1}, ε after bias correction. Its decay stage:
+ * AdamW exactly as {@code torch.optim.AdamW} defines it: decoupled decay on θ_{t−1}, ε after bias
+ * correction. Its decay stage:
  *
  * <pre>
  * θ ← θ·(1 − γ_t·λ)
@@ -19,7 +20,8 @@ import org.tensorflow.Graph;
  * try (Result r = opt.run(session.runner().feed(x, batch).addTarget(train).fetch(loss))) { ... }
  * }</pre>
  *
- * <p>Source: Loshchilov &amp; Hutter, ICLR 2019, "Decoupled Weight Decay Regularization"; the reference is {@code torch.optim.AdamW}.
+ * <p>Source: Loshchilov &amp; Hutter, ICLR 2019, "Decoupled Weight Decay Regularization"; the
+ * reference is {@code torch.optim.AdamW}.
  */
 public final class AdamW extends AdamFamily {
 
@@ -44,7 +46,7 @@ public final class AdamW extends AdamFamily {
             return this;
         }
 
-        /** Builds the optimizer on a graph; invalid settings throw {@link IllegalArgumentException} naming the value. */
+        /** Builds the optimizer on a graph; an invalid setting throws {@link IllegalArgumentException} naming it. */
         @Override
         public AdamW build(Graph graph) {
             return new AdamW(graph, this);

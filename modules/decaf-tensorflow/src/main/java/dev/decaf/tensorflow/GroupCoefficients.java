@@ -17,7 +17,8 @@ import org.tensorflow.types.TFloat64;
  *                  s = λ·γ_g·γ_g / γ_max,g    corrected (AdamC; γ_max,g = γ_max·lr_scale)
  *                  s = λ·γ_g / γ_max,g        independent
  *                  s = 0                      l2 (the decay is c = λ in the gradient instead)
- *                  s = γ_g·λ / √v̄             stable (AdamS; v̄ known only once every moment moved, and 0 while v̄ = 0)
+ *                  s = γ_g·λ / √v̄             stable (AdamS: v̄ is known once every moment moved;
+ *                                             s = 0 while v̄ = 0)
  * α     = γ_g / (1 − β1^t)                   the step size
  * </pre>
  *
