@@ -49,7 +49,7 @@ class TinyTransformerExampleTest {
         List<String> checksums = new ArrayList<>();
         String first = null;
         for (int run = 0; run < 5; run++) {
-            String out = runMain(classes, corpus.toString(), "--steps", "40");
+            String out = runMain(classes, corpus.toString(), "--steps", "25");
             first = first == null ? out : first;
             checksums.add(find(out, "weights checksum: (\\w+)"));
         }
