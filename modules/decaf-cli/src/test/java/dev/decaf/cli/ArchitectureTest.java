@@ -37,9 +37,10 @@ class ArchitectureTest {
             "decaf-models", Set.of("decaf-core", "decaf-text", "decaf-djl"),
             "decaf-train", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models"),
             "decaf-sweep", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"),
+            "decaf-onnx", Set.of("decaf-core", "decaf-text"),
             "decaf-bench", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep"),
             "decaf-cli", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train", "decaf-sweep",
-                    "decaf-bench"),
+                    "decaf-bench", "decaf-onnx"),
             // an example under examples/: it may use any library module, and none may use it
             "decaf-service", Set.of("decaf-core", "decaf-text", "decaf-djl", "decaf-models", "decaf-train"));
 

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * What GPT-2's and Llama's ONNX graphs share: the inputs and outputs, the attention mask and the
  * position ids, and causal attention with an optional key/value cache. Everything is written to
- * equal decaf-models' DJL decoders operation for operation (dev.decaf.models.nn.Attention):
+ * equal decaf-models' DJL decoders operation for operation (its {@code Attention} class):
  *
  * <pre>
  * inputs   input_ids [batch, sequence] int64, attention_mask [batch, past_sequence + sequence] int64
