@@ -169,8 +169,15 @@ abstract class DecoderGraph {
         return all;
     }
 
-    /** softmax((q/√d)·kᵀ + mask)·v over [B, H, S|T, d]. */
+    /**
+     * softmax((q/√d)·kᵀ + mask)·v over [B, H, S|T, d]; from opset 23 on, ONNX's {@code Attention}
+     * with the same additive mask and scale (keys and values may then have fewer heads than the
+     * queries: the operator repeats them, as grouped-query attention does).
+     */
     protected String attend(String hint, String q, String k, String v, int dim) {
+        if (opset >= 23) {
+            return g.op("Attention", hint, List.of(q, k, v, mask), Attr.f("scale", (float) (1.0 / Math.sqrt(dim))));
+        }
         String qs = g.op("Mul", hint + "_qs", q, g.scalar("scale", (float) (1.0 / Math.sqrt(dim))));
         String kt = g.op("Transpose", hint + "_kt", k, Attr.ints("perm", 0, 1, 3, 2));
         String scores = g.op("Add", hint + "_scores", g.op("MatMul", hint + "_qk", qs, kt), mask);

@@ -20,7 +20,8 @@ import java.util.List;
  *
  * RMSNorm is written {@code Pow(x, 2)} so that ONNX Runtime fuses it; grouped-query attention
  * repeats each key/value head H/KV times (the cache keeps the KV heads, as Hugging Face Optimum's
- * decoders do). From opset 23 on, RMSNorm is ONNX's {@code RMSNormalization}.
+ * decoders do). From opset 23 on, RMSNorm, the rotation and attention are ONNX's {@code
+ * RMSNormalization}, {@code RotaryEmbedding} and {@code Attention}.
  */
 final class LlamaGraph extends DecoderGraph {
 
@@ -70,7 +71,7 @@ final class LlamaGraph extends DecoderGraph {
             String v = splitHeads("l" + i + "_vh", matmulOutIn("l" + i + "_v", n, p + "self_attn.v_proj.weight"), kv, hd);
             k = cache(i, "key", k);
             v = cache(i, "value", v);
-            if (kv != heads) {
+            if (kv != heads && opset < 23) {
                 k = repeatKv("l" + i + "_krep", k, heads / kv, heads, hd);
                 v = repeatKv("l" + i + "_vrep", v, heads / kv, heads, hd);
             }
@@ -110,13 +111,19 @@ final class LlamaGraph extends DecoderGraph {
                 g.op("Cast", "pos_float", positions, Attr.i("to", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE)),
                 g.vector("axes", 2)); // [B, S, 1]
         String angles = g.op("Mul", "angles", pos, g.floats("inv_freq", new long[] {1, 1, hd / 2}, invFreq));
+        if (opset >= 23) {
+            return new String[] {g.op("Cos", "cos", angles), g.op("Sin", "sin", angles)}; // RotaryEmbedding's [B, S, d/2]
+        }
         String full = g.op("Unsqueeze", "angles4", g.op("Concat", "angles2", List.of(angles, angles), Attr.i("axis", -1)),
                 g.vector("axes", 1));
         return new String[] {g.op("Cos", "cos", full), g.op("Sin", "sin", full)};
     }
 
-    /** x·cos + rotate_half(x)·sin. */
+    /** x·cos + rotate_half(x)·sin; from opset 23 on, ONNX's {@code RotaryEmbedding} (halves, not interleaved). */
     private String rotate(String hint, String x, String[] rope) {
+        if (opset >= 23) {
+            return g.op("RotaryEmbedding", hint, List.of(x, rope[0], rope[1]), Attr.i("interleaved", 0));
+        }
         String a = g.fresh(hint + "_a");
         String b = g.fresh(hint + "_b");
         int half = config.headDim() / 2;

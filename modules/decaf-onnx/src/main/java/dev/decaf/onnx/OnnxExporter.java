@@ -32,7 +32,7 @@ import java.util.Map;
  * {@code [batch, sequence, vocab]}; with {@link Builder#optKvCache} it also takes {@code
  * past_key_values.N.key/value} and gives {@code present.N.key/value} (Hugging Face Optimum's
  * names). Opset 17 at IR 8 by default (what ONNX 1.12's checker validates); opset 23 at IR 11
- * uses {@code RMSNormalization} and {@code Gelu}. When the weights exceed {@link
+ * uses {@code RMSNormalization}, {@code RotaryEmbedding}, {@code Attention} and {@code Gelu}. When the weights exceed {@link
  * Builder#optExternalDataThreshold} (2 GiB, protobuf's limit, by default) they go to {@code
  * FILE.data} beside the model, written tensor by tensor, and the model references them by offset.
  *
@@ -78,7 +78,8 @@ public final class OnnxExporter {
         private Builder() {}
 
         /**
-         * Sets the opset: 17 (IR 8, plain operators) or 23 (IR 11, RMSNormalization and Gelu).
+         * Sets the opset: 17 (IR 8, plain operators) or 23 (IR 11: RMSNormalization, RotaryEmbedding,
+         * Attention, Gelu).
          *
          * @param opset 17 or 23
          * @return this builder

@@ -42,9 +42,9 @@ public final class OnnxImporter {
     public static final String FORMAT_VERSION = "1";
 
     /** Every operator decaf's exports use, at opset 17 and 23. */
-    static final Set<String> KNOWN_OPS = Set.of("Add", "And", "Cast", "Concat", "Constant", "Cos", "Div", "Equal",
+    static final Set<String> KNOWN_OPS = Set.of("Add", "And", "Attention", "Cast", "Concat", "Constant", "Cos", "Div", "Equal",
             "Expand", "Gather", "Gelu", "Greater", "Identity", "LayerNormalization", "MatMul", "Mul", "Neg", "Not",
-            "Or", "Pow", "Range", "ReduceMean", "ReduceSum", "Relu", "Reshape", "RMSNormalization", "Shape", "Sigmoid",
+            "Or", "Pow", "Range", "ReduceMean", "ReduceSum", "Relu", "Reshape", "RMSNormalization", "RotaryEmbedding", "Shape", "Sigmoid",
             "Sin", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze");
 
     /** Files copied from beside the ONNX file when present. */
