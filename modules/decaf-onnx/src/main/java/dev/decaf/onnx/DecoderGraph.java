@@ -67,12 +67,19 @@ abstract class DecoderGraph {
         return weights;
     }
 
-    /** References a checkpoint tensor by name (it becomes an initializer). */
+    /**
+     * References a checkpoint tensor by name (it becomes an initializer); GPT-2 checkpoints saved
+     * without the LM-head wrapper name it without the {@code transformer.} prefix.
+     */
     protected String weight(String name) throws IOException {
-        if (!weights.containsKey(name)) {
-            weights.put(name, table.shape(name));
+        String stored = name;
+        if (!table.has(name) && name.startsWith("transformer.") && table.has(name.substring("transformer.".length()))) {
+            stored = name.substring("transformer.".length());
         }
-        return name;
+        if (!weights.containsKey(stored)) {
+            weights.put(stored, table.shape(stored));
+        }
+        return stored;
     }
 
     /** Declares the inputs and outputs and computes the mask and positions. */
