@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = "Fine-tune small language models on the JVM with weight decay done right.",
         subcommands = {FinetuneCommand.class, EvalCommand.class, GenerateCommand.class, InitCommand.class,
             GroupsCommand.class, TokenizerCommand.class, RecipesCommand.class, RecipeCommand.class, SweepCommand.class,
-            BenchCommand.class,
+            BenchCommand.class, ExportCommand.class, ImportCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./decaf finetune", "  ./decaf finetune recipes/quickstart.yaml --set optimizer.name=adamc",
             "  ./decaf eval --model models/quickstart-base --data data.jsonl --json",

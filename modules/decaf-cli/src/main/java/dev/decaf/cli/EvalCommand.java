@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
+import dev.decaf.onnx.OnnxDecoder;
+import dev.decaf.onnx.OnnxScorer;
+import dev.decaf.text.eval.LossEvaluator;
+import dev.decaf.core.config.ModelConfig;
 import dev.decaf.text.data.CacheLocation;
 import dev.decaf.text.data.DataException;
 import dev.decaf.text.data.DataFormat;
@@ -81,14 +85,16 @@ final class EvalCommand implements Callable<Integer> {
                     + " once; use the recipe's to compare with training (default: ${DEFAULT-VALUE}).")
     String template = PromptTemplate.PLACEHOLDER;
 
-    @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine: djl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Inference engine: djl, or onnx (ONNX Runtime on DIR/model.onnx, made by decaf export onnx;"
+                    + " the same loss) (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
     @Override
     public Integer call() throws IOException {
         checkEngine(engine);
-        Overlong rule = overlongRule(overlong);
-        PromptTemplate promptTemplate = promptTemplate(template);
+        overlongRule(overlong);
+        promptTemplate(template);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
@@ -100,43 +106,55 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("--data " + data + ": no such file");
         }
-        threads.apply();
         PrintWriter out = spec.commandLine().getOut();
         Consumer<String> warn = w -> out.println("warning: " + w);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelDirectory.Loaded loaded = loadModel(model, manager);
-            Evaluator evaluator = new Evaluator(loaded.model(), manager);
-            Evaluator.Result r;
-            String how;
-            try {
-                if (Evaluator.isTokenFile(data)) {
-                    how = "input_ids, one sequence per line";
-                    r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, promptTemplate, null, null,
-                            warn);
-                } else {
-                    checkSeqLen(model, loaded.config().maxPositions());
-                    int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
-                    how = "packed into blocks of " + (context + 1) + " tokens";
-                    ChatTemplate chat = holdsMessages(data) ? chatTemplate(model) : null;
-                    try (TextTokenizer tok = loadTokenizer(model, loaded, spec.commandLine().getErr())) {
-                        r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context, rule,
-                                packing, promptTemplate, chat, CacheLocation.system().choose(List.of(data)).orElse(null),
-                                warn);
-                    }
-                }
-            } catch (dev.decaf.text.data.DataException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+        if ("onnx".equals(engine)) {
+            try (OnnxDecoder decoder = openOnnx(model, threads)) {
+                report(out, model, decoder.config(), OnnxScorer.evaluator(decoder), warn);
             }
-            out.printf(Locale.ROOT, "eval %s on %s (%s): %d sequences%n", model, data, how, r.sequences());
-            out.printf(Locale.ROOT, "loss        %.6f%n", r.loss());
-            out.printf(Locale.ROOT, "perplexity  %.4f%n", r.perplexity());
-            out.printf(Locale.ROOT, "tokens      %d%n", r.tokens());
-            if (json) {
-                out.println(r.toJson());
+        } else {
+            threads.apply();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ModelDirectory.Loaded loaded = loadModel(model, manager);
+                report(out, model, loaded.config(), new Evaluator(loaded.model(), manager).lossEvaluator(), warn);
             }
-            out.flush();
         }
         return 0;
+    }
+
+    /** Evaluates the data with either engine's scores and prints the result. */
+    private void report(PrintWriter out, Path model, ModelConfig config, LossEvaluator evaluator, Consumer<String> warn)
+            throws IOException {
+        Overlong rule = overlongRule(overlong);
+        PromptTemplate promptTemplate = promptTemplate(template);
+        LossEvaluator.Result r;
+        String how;
+        try {
+            if (LossEvaluator.isTokenFile(data)) {
+                how = "input_ids, one sequence per line";
+                r = evaluator.evaluate(data, null, null, batchSize, 0, rule, packing, promptTemplate, null, null, warn);
+            } else {
+                checkSeqLen(model, config.maxPositions());
+                int context = evaluator.packedSeqLen(seqLen == null ? 0 : seqLen);
+                how = "packed into blocks of " + (context + 1) + " tokens";
+                ChatTemplate chat = holdsMessages(data) ? chatTemplate(model) : null;
+                try (TextTokenizer tok = loadTokenizer(model, config, spec.commandLine().getErr())) {
+                    r = evaluator.evaluate(data, tok, model.resolve("tokenizer.json"), batchSize, context, rule,
+                            packing, promptTemplate, chat, CacheLocation.system().choose(List.of(data)).orElse(null),
+                            warn);
+                }
+            }
+        } catch (dev.decaf.text.data.DataException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        out.printf(Locale.ROOT, "eval %s on %s (%s): %d sequences%n", model, data, how, r.sequences());
+        out.printf(Locale.ROOT, "loss        %.6f%n", r.loss());
+        out.printf(Locale.ROOT, "perplexity  %.4f%n", r.perplexity());
+        out.printf(Locale.ROOT, "tokens      %d%n", r.tokens());
+        if (json) {
+            out.println(r.toJson());
+        }
+        out.flush();
     }
 
     /**
@@ -191,11 +209,27 @@ final class EvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--overlong must be truncate, drop or error, got '" + value + "'");
     }
 
-    /** Rejects every engine but {@code djl} (ONNX Runtime comes later). */
+    /** Rejects every engine but {@code djl} and {@code onnx}. */
     static void checkEngine(String engine) {
-        if (!"djl".equals(engine)) {
-            throw new IllegalArgumentException("--engine must be djl (ONNX Runtime is not available yet), got '"
-                    + engine + "'");
+        if (!"djl".equals(engine) && !"onnx".equals(engine)) {
+            throw new IllegalArgumentException("--engine must be djl or onnx, got '" + engine + "'");
+        }
+    }
+
+    /**
+     * Opens {@code DIR/model.onnx} with ONNX Runtime; a missing or foreign file is bad input (exit 2)
+     * with one line that says how to make it.
+     */
+    static OnnxDecoder openOnnx(Path dir, ThreadsOption threads) {
+        Path file = dir.resolve("model.onnx");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file (--engine onnx reads it; make it with: decaf"
+                    + " export onnx --model " + dir + ")");
+        }
+        try {
+            return OnnxDecoder.open(file, threads.onnxThreads());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -220,6 +254,11 @@ final class EvalCommand implements Callable<Integer> {
      * {@code err} (the tokenizer's id is the one used).
      */
     static TextTokenizer loadTokenizer(Path dir, ModelDirectory.Loaded loaded, PrintWriter err) {
+        return loadTokenizer(dir, loaded.config(), err);
+    }
+
+    /** As {@link #loadTokenizer(Path, ModelDirectory.Loaded, PrintWriter)}, against a config (either engine's). */
+    static TextTokenizer loadTokenizer(Path dir, ModelConfig config, PrintWriter err) {
         Path file = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such file (the model directory needs its tokenizer)");
@@ -230,13 +269,13 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        int vocab = loaded.config().vocabSize();
+        int vocab = config.vocabSize();
         if (tok.vocabSize() > vocab) {
             tok.close();
             throw new IllegalArgumentException(file + ": the tokenizer has " + tok.vocabSize()
                     + " tokens but config.json's vocab_size is " + vocab);
         }
-        String ids = TokenIds.mismatch(loaded.config(), tok, dir.resolve("config.json").toString());
+        String ids = TokenIds.mismatch(config, tok, dir.resolve("config.json").toString());
         if (ids != null) {
             err.println("decaf: warning: " + ids);
             err.flush();

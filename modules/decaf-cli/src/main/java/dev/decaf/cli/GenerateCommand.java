@@ -3,6 +3,8 @@ package dev.decaf.cli;
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
+import dev.decaf.onnx.OnnxDecoder;
+import dev.decaf.onnx.OnnxGenerator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
@@ -43,28 +45,47 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Inference engine: djl, or onnx (ONNX Runtime on DIR/model.onnx, made by decaf export onnx;"
+                    + " with its key/value cache when exported --kv-cache) (default: ${DEFAULT-VALUE}).")
+    String engine = "djl";
+
     @Override
     public Integer call() {
         int maxTokens = sampling.maxTokens();
         Sampler sampler = sampling.sampler();
+        EvalCommand.checkEngine(engine);
         EvalCommand.checkModelDir(model.dir());
-        threads.apply();
         PrintWriter out = spec.commandLine().getOut();
+        if ("onnx".equals(engine)) {
+            try (OnnxDecoder decoder = EvalCommand.openOnnx(model.dir(), threads);
+                    TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), decoder.config(), spec.commandLine().getErr())) {
+                OnnxGenerator.Result r = new OnnxGenerator(decoder, tok).generate(prompt, maxTokens, sampler);
+                notePromptCut(r.promptIds().length, decoder.config().maxPositions());
+                out.println(r.text());
+                out.flush();
+            }
+            return 0;
+        }
+        threads.apply();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
             try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded, spec.commandLine().getErr())) {
                 Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, sampler);
-                int positions = loaded.config().maxPositions();
-                if (r.promptIds().length > positions) {
-                    PrintWriter err = spec.commandLine().getErr();
-                    err.printf(Locale.ROOT, "decaf: note: the prompt is %d tokens; %s has %d positions, so it saw only"
-                            + " the prompt's last %d tokens%n", r.promptIds().length, model.dir(), positions, positions);
-                    err.flush();
-                }
+                notePromptCut(r.promptIds().length, loaded.config().maxPositions());
                 out.println(r.text());
                 out.flush();
             }
         }
         return 0;
+    }
+
+    private void notePromptCut(int promptLength, int positions) {
+        if (promptLength > positions) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "decaf: note: the prompt is %d tokens; %s has %d positions, so it saw only"
+                    + " the prompt's last %d tokens%n", promptLength, model.dir(), positions, positions);
+            err.flush();
+        }
     }
 }

@@ -20,4 +20,12 @@ final class ThreadsOption {
         }
         return ComputeThreads.choose(threads).apply();
     }
+
+    /** Returns ONNX Runtime's intra-op threads (0: ONNX Runtime's own choice); libtorch is left alone. */
+    int onnxThreads() {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0 (0: automatic), got " + threads);
+        }
+        return threads;
+    }
 }

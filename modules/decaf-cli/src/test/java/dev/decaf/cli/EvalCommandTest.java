@@ -148,9 +148,9 @@ class EvalCommandTest {
     void badInputIsAOneLineErrorWithExitTwo() throws Exception {
         Path good = Files.writeString(tmp.resolve("good.jsonl"), "{\"input_ids\": [1, 2, 3]}\n");
         DecafCliTest.Run engine = InferCli.run("eval", "--model", model.toString(), "--data", good.toString(),
-                "--engine", "onnx");
+                "--engine", "tensorflow");
         assertEquals(2, engine.code());
-        assertEquals("decaf: --engine must be djl (ONNX Runtime is not available yet), got 'onnx'"
+        assertEquals("decaf: --engine must be djl or onnx, got 'tensorflow'"
                 + " (--verbose shows the stack trace)", engine.err().strip());
 
         DecafCliTest.Run noModel = InferCli.run("eval", "--model", tmp.resolve("nope").toString(), "--data", good.toString());

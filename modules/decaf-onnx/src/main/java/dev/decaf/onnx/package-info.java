@@ -1,0 +1,2 @@
+/** ONNX export of decaf's decoders, ONNX Runtime inference, and import back to a model directory. */
+package dev.decaf.onnx;
