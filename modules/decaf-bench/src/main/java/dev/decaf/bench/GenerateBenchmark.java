@@ -9,7 +9,7 @@ import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.text.sampling.Sampler;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class GenerateBenchmark {
      * @throws IOException when the source cannot be read
      * @throws IllegalArgumentException when a GPT-2 directory has too few positions
      */
-    public static DecoderModel model(Path source, int positions, NDManager manager, PrintStream log) throws IOException {
+    public static DecoderModel model(Path source, int positions, NDManager manager, PrintWriter log) throws IOException {
         boolean directory = Files.isDirectory(source);
         ModelConfig config = ModelConfig.load(source);
         if (config.maxPositions() >= positions) {
@@ -103,7 +103,7 @@ public final class GenerateBenchmark {
      * @param rounds rounds, each timing every count with the cache on and off
      * @return the rows
      */
-    public static List<Row> run(PrintStream log, DecoderModel model, NDManager manager, List<Integer> counts,
+    public static List<Row> run(PrintWriter log, DecoderModel model, NDManager manager, List<Integer> counts,
             int promptTokens, int batch, int rounds) {
         SplittableRandom r = new SplittableRandom(42);
         List<int[]> prompts = new ArrayList<>();
@@ -122,6 +122,7 @@ public final class GenerateBenchmark {
                     Row row = time(g, prompts, n, round);
                     log.printf(Locale.ROOT, "round %d: %4d new tokens, kv cache %-3s %8.3f s %10.1f tokens/s%n", round,
                             n, row.kvCache() ? "on" : "off", row.seconds(), row.tokensPerSecond());
+                    log.flush();
                     rows.add(row);
                 }
             }

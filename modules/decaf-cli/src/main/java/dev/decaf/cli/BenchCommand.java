@@ -304,6 +304,9 @@ final class BenchCommand implements Runnable {
         @picocli.CommandLine.Mixin
         ThreadsOption threads;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             if (model != null && config != null) {
@@ -322,23 +325,25 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--config " + config + ": not a file (a model directory goes to --model)");
             }
             var chosen = threads.apply();
+            java.io.PrintWriter out = spec.commandLine().getOut();
             double loadBefore = GenerateBenchmark.loadAverage();
             try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
                 int positions = promptTokens + tokens.stream().mapToInt(Integer::intValue).max().orElse(0);
                 dev.decaf.models.nn.DecoderModel m;
                 try {
-                    m = GenerateBenchmark.model(source, positions, manager, System.out);
+                    m = GenerateBenchmark.model(source, positions, manager, out);
                 } catch (java.io.IOException e) {
                     throw new IllegalArgumentException(e.getMessage(), e); // a bad model is bad input: one line, exit 2
                 }
-                System.out.printf(java.util.Locale.ROOT, "decaf bench generate: %s (%s, %,d parameters), prompt %d tokens,"
+                out.printf(java.util.Locale.ROOT, "decaf bench generate: %s (%s, %,d parameters), prompt %d tokens,"
                         + " batch %d, %d rounds, %s, load average %.2f%n", source, m.config().modelType(),
                         m.numParameters(), promptTokens, batch, rounds, chosen.describe(null), loadBefore);
-                var rows = GenerateBenchmark.run(System.out, m, manager, tokens, promptTokens, batch, rounds);
-                System.out.println();
-                System.out.print(GenerateBenchmark.table(rows));
-                System.out.printf(java.util.Locale.ROOT, "load average: %.2f before, %.2f after (%d cores)%n", loadBefore,
+                var rows = GenerateBenchmark.run(out, m, manager, tokens, promptTokens, batch, rounds);
+                out.println();
+                out.print(GenerateBenchmark.table(rows));
+                out.printf(java.util.Locale.ROOT, "load average: %.2f before, %.2f after (%d cores)%n", loadBefore,
                         GenerateBenchmark.loadAverage(), Runtime.getRuntime().availableProcessors());
+                out.flush();
             }
             return 0;
         }
