@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  * greedy generation of exactly that many tokens (no stop id) after a random prompt, timed with
  * {@link Generator#withKvCache} on and off, alternating over rounds so drift hits both alike.
  * Reported: new tokens per second (batch rows × new tokens / wall time, the prompt's prefill
- * included) and each setting's ratio to the no-cache baseline of the same count, and whether both
- * chose the same ids.
+ * included), new tokens per second of the process's CPU time (all its threads: what the work costs,
+ * whatever else the machine runs), each setting's ratio to the no-cache baseline of the same count
+ * by both, and whether both settings chose the same ids.
  *
  * <p>A model too short for the prompt and the new tokens gets more positions where that changes no
  * weight: a random model's config is raised, and so is a Llama directory's (rotary positions have
@@ -41,9 +42,17 @@ public final class GenerateBenchmark {
      * @param round the round, from 1
      * @param seconds wall time
      * @param tokensPerSecond batch rows × new tokens / seconds
+     * @param cpuSeconds the process's CPU time over the generation
      * @param ids the ids of the first row, to compare the settings
      */
-    public record Row(int newTokens, boolean kvCache, int round, double seconds, double tokensPerSecond, int[] ids) {}
+    public record Row(int newTokens, boolean kvCache, int round, double seconds, double tokensPerSecond,
+            double cpuSeconds, int[] ids) {
+
+        /** Returns batch rows × new tokens per CPU second. */
+        public double tokensPerCpuSecond() {
+            return tokensPerSecond * seconds / cpuSeconds;
+        }
+    }
 
     private GenerateBenchmark() {}
 
@@ -120,8 +129,9 @@ public final class GenerateBenchmark {
             for (int n : counts) {
                 for (Generator g : round % 2 == 1 ? new Generator[] {off, on} : new Generator[] {on, off}) {
                     Row row = time(g, prompts, n, round);
-                    log.printf(Locale.ROOT, "round %d: %4d new tokens, kv cache %-3s %8.3f s %10.1f tokens/s%n", round,
-                            n, row.kvCache() ? "on" : "off", row.seconds(), row.tokensPerSecond());
+                    log.printf(Locale.ROOT, "round %d: %4d new tokens, kv cache %-3s %8.3f s %10.1f tokens/s"
+                            + " %10.1f per CPU s%n", round, n, row.kvCache() ? "on" : "off", row.seconds(),
+                            row.tokensPerSecond(), row.tokensPerCpuSecond());
                     log.flush();
                     rows.add(row);
                 }
@@ -132,40 +142,51 @@ public final class GenerateBenchmark {
 
     private static Row time(Generator g, List<int[]> prompts, int n, int round) {
         List<Sampler> greedy = prompts.stream().map(p -> Sampler.greedy()).toList();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         List<Generator.Result> results = g.generateBatch(prompts, n, greedy);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Row(n, g.kvCache(), round, seconds, prompts.size() * (double) n / seconds, results.get(0).ids());
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        return new Row(n, g.kvCache(), round, seconds, prompts.size() * (double) n / seconds, cpu, results.get(0).ids());
+    }
+
+    /** The CPU time of every thread of this process so far (libtorch's pools included), in ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
-     * Returns the table: mean tokens/s per count and setting, each round's, the ratio to the
-     * no-cache baseline of the same count, and whether the two settings chose the same ids in every
-     * round.
+     * Returns the table: per count and setting, the mean tokens/s and its ratio to the no-cache
+     * baseline of the same count, the mean tokens per CPU second and its ratio, whether the two
+     * settings chose the same ids in every round, and each round's tokens/s.
      *
      * @param rows the measurements
      * @return the text
      */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%10s  %-8s  %10s  %7s  %-9s %s%n", "new tokens",
-                "kv cache", "tokens/s", "ratio", "same ids", "each round"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%10s  %-8s  %10s  %7s  %10s  %7s  %-8s  %s%n",
+                "new tokens", "kv cache", "tokens/s", "ratio", "per CPU s", "ratio", "same ids", "each round"));
         for (int n : rows.stream().map(Row::newTokens).distinct().toList()) {
-            double base = mean(rows, n, false);
+            double base = mean(rows, n, false, Row::tokensPerSecond);
+            double baseCpu = mean(rows, n, false, Row::tokensPerCpuSecond);
             for (boolean kv : new boolean[] {false, true}) {
-                double mean = mean(rows, n, kv);
+                double wall = mean(rows, n, kv, Row::tokensPerSecond);
+                double cpu = mean(rows, n, kv, Row::tokensPerCpuSecond);
                 StringBuilder each = new StringBuilder();
                 rows.stream().filter(r -> r.newTokens() == n && r.kvCache() == kv)
                         .forEach(r -> each.append(String.format(Locale.ROOT, " %.1f", r.tokensPerSecond())));
-                sb.append(String.format(Locale.ROOT, "%10d  %-8s  %10.1f  %6.2fx  %-9s%s%n", n, kv ? "on" : "off", mean,
-                        mean / base, kv ? (sameIds(rows, n) ? "yes" : "NO") : "", each));
+                sb.append(String.format(Locale.ROOT, "%10d  %-8s  %10.1f  %6.2fx  %10.1f  %6.2fx  %-8s %s%n", n,
+                        kv ? "on" : "off", wall, wall / base, cpu, cpu / baseCpu,
+                        kv ? (sameIds(rows, n) ? "yes" : "NO") : "", each));
             }
         }
         return sb.toString();
     }
 
-    private static double mean(List<Row> rows, int n, boolean kv) {
-        return rows.stream().filter(r -> r.newTokens() == n && r.kvCache() == kv).mapToDouble(Row::tokensPerSecond)
-                .average().orElse(Double.NaN);
+    private static double mean(List<Row> rows, int n, boolean kv, java.util.function.ToDoubleFunction<Row> value) {
+        return rows.stream().filter(r -> r.newTokens() == n && r.kvCache() == kv).mapToDouble(value).average()
+                .orElse(Double.NaN);
     }
 
     /** Whether every timed generation of n tokens chose the ids of the first no-cache one. */

@@ -24,8 +24,9 @@ class BenchGenerateCommandTest {
         model = DecafCliTest.initTinyModel(tmp.resolve("tiny"), 5);
     }
 
-    /** A table row: new tokens, kv cache, tokens/s, ratio, same ids, each round's tokens/s. */
-    static final Pattern ROW = Pattern.compile("^\\s+(\\d+)  (on|off)\\s+([\\d.]+)\\s+([\\d.]+)x  (yes|NO)?\\s*(.*)$",
+    /** A table row: new tokens, kv cache, tokens/s, ratio, per CPU s, ratio, same ids, each round's tokens/s. */
+    static final Pattern ROW = Pattern.compile(
+            "^\\s+(\\d+)  (on|off)\\s+([\\d.]+)\\s+([\\d.]+)x\\s+([\\d.]+)\\s+([\\d.]+)x  (yes|NO)?\\s*(.*)$",
             Pattern.MULTILINE);
 
     @Test
@@ -38,20 +39,26 @@ class BenchGenerateCommandTest {
         Matcher m = ROW.matcher(r.out());
         List<String> seen = new java.util.ArrayList<>();
         double offRate = Double.NaN;
+        double offCpu = Double.NaN;
         while (m.find()) {
             seen.add(m.group(1) + " " + m.group(2));
             double rate = Double.parseDouble(m.group(3));
             double ratio = Double.parseDouble(m.group(4));
-            String[] rounds = m.group(6).trim().split(" ");
+            double cpu = Double.parseDouble(m.group(5));
+            double cpuRatio = Double.parseDouble(m.group(6));
+            String[] rounds = m.group(8).trim().split(" ");
             assertEquals(2, rounds.length, m.group());
             // the mean of the rounds, and the ratio to the same count's no-cache row
             assertEquals((Double.parseDouble(rounds[0]) + Double.parseDouble(rounds[1])) / 2, rate, 0.1 + 1e-9, m.group());
             if (m.group(2).equals("off")) {
                 offRate = rate;
+                offCpu = cpu;
                 assertEquals(1.0, ratio, 1e-9, m.group());
+                assertEquals(1.0, cpuRatio, 1e-9, m.group());
             } else {
                 assertEquals(rate / offRate, ratio, 0.01 + rate / offRate * 1e-3, m.group());
-                assertEquals("yes", m.group(5), "the cache chooses the ids the full pass chooses: " + m.group());
+                assertEquals(cpu / offCpu, cpuRatio, 0.01 + cpu / offCpu * 1e-3, m.group());
+                assertEquals("yes", m.group(7), "the cache chooses the ids the full pass chooses: " + m.group());
             }
         }
         assertEquals(List.of("4 off", "4 on", "40 off", "40 on"), seen, r.out());
