@@ -1,6 +1,7 @@
 package dev.decaf.cli;
 
 import dev.decaf.bench.ContendedBenchmark;
+import dev.decaf.bench.GenerateBenchmark;
 import dev.decaf.bench.OptimizerBenchmark;
 import dev.decaf.bench.ParameterSet;
 import dev.decaf.bench.RepeatedJobsBenchmark;
@@ -18,9 +19,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run benchmarks (ratios against baselines measured in the same run).",
         footer = {"", "Examples:", "  ./decaf bench optimizer --help", "  ./decaf bench train --help",
-            "  ./decaf bench sweep --help", "  ./decaf bench two-trainers --help", "  ./decaf bench repeated-jobs --help"},
+            "  ./decaf bench sweep --help", "  ./decaf bench two-trainers --help", "  ./decaf bench repeated-jobs --help",
+            "  ./decaf bench generate --help"},
         subcommands = {BenchCommand.Optimizer.class, BenchCommand.Train.class, BenchCommand.Sweep.class,
-            BenchCommand.TwoTrainers.class, BenchCommand.RepeatedJobs.class})
+            BenchCommand.TwoTrainers.class, BenchCommand.RepeatedJobs.class, BenchCommand.Generate.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -261,6 +263,89 @@ final class BenchCommand implements Runnable {
             var rows = RepeatedJobsBenchmark.run(System.out, jobs, warmup);
             System.out.println();
             System.out.print(RepeatedJobsBenchmark.table(rows));
+            return 0;
+        }
+    }
+
+    /** {@code decaf bench generate}. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Generation tokens/s with the key/value cache against without it (the full forward pass",
+                "every step), for each count of new tokens, alternating over rounds in one run.",
+                "Greedy, no stop id, after a random prompt; the time includes the prompt's prefill. The table",
+                "gives each setting's ratio to the no-cache baseline and whether both chose the same ids,",
+                "by wall time and by the process's CPU time, which holds while other processes load the machine."},
+            footer = {"", "Examples:", "  ./decaf bench generate",
+                "  ./decaf bench generate --config models/gpt2-tiny.json --tokens 16,32",
+                "  ./decaf bench generate --batch 4 --rounds 2",
+                "", "The default model, models/quickstart-base, has 128 positions; its rotary positions have no"
+                    + " table, so the benchmark raises them to the prompt plus the new tokens with the same weights."
+                    + " A --config model is random and raised the same way. About 30 seconds on a quiet 2-core"
+                    + " machine with the defaults."})
+    static final class Generate implements Callable<Integer> {
+
+        @Option(names = "--model", paramLabel = "DIR", description = "A model directory (default: models/quickstart-base).")
+        Path model;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "A models/*.json config: a random model instead.")
+        Path config;
+
+        @Option(names = "--tokens", split = ",", paramLabel = "N",
+                description = "New-token counts (default: 64,256).")
+        List<Integer> tokens = List.of(64, 256);
+
+        @Option(names = "--prompt-tokens", description = "The prompt's length (default: ${DEFAULT-VALUE}).")
+        int promptTokens = 16;
+
+        @Option(names = "--batch", description = "Rows generated together (default: ${DEFAULT-VALUE}).")
+        int batch = 1;
+
+        @Option(names = "--rounds", description = "Rounds, each timing every count both ways (default: ${DEFAULT-VALUE}).")
+        int rounds = 3;
+
+        @picocli.CommandLine.Mixin
+        ThreadsOption threads;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (model != null && config != null) {
+                throw new IllegalArgumentException("--model and --config exclude each other");
+            }
+            if (tokens.stream().anyMatch(n -> n < 1) || promptTokens < 1 || batch < 1 || rounds < 1) {
+                throw new IllegalArgumentException("need --tokens >= 1 each, --prompt-tokens >= 1, --batch >= 1 and"
+                        + " --rounds >= 1; got " + tokens + ", " + promptTokens + ", " + batch + ", " + rounds);
+            }
+            Path source = config != null ? config : model != null ? model : Launcher.home().resolve("models/quickstart-base");
+            if (!Files.exists(source)) {
+                throw new IllegalArgumentException((config != null ? "--config " : "--model ") + source + ": no such file"
+                        + " or directory");
+            }
+            if (config != null && !Files.isRegularFile(config)) {
+                throw new IllegalArgumentException("--config " + config + ": not a file (a model directory goes to --model)");
+            }
+            var chosen = threads.apply();
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            double loadBefore = GenerateBenchmark.loadAverage();
+            try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+                int positions = promptTokens + tokens.stream().mapToInt(Integer::intValue).max().orElse(0);
+                dev.decaf.models.nn.DecoderModel m;
+                try {
+                    m = GenerateBenchmark.model(source, positions, manager, out);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e); // a bad model is bad input: one line, exit 2
+                }
+                out.printf(java.util.Locale.ROOT, "decaf bench generate: %s (%s, %,d parameters), prompt %d tokens,"
+                        + " batch %d, %d rounds, %s, load average %.2f%n", source, m.config().modelType(),
+                        m.numParameters(), promptTokens, batch, rounds, chosen.describe(null), loadBefore);
+                var rows = GenerateBenchmark.run(out, m, manager, tokens, promptTokens, batch, rounds);
+                out.println();
+                out.print(GenerateBenchmark.table(rows));
+                out.printf(java.util.Locale.ROOT, "load average: %.2f before, %.2f after (%d cores)%n", loadBefore,
+                        GenerateBenchmark.loadAverage(), Runtime.getRuntime().availableProcessors());
+                out.flush();
+            }
             return 0;
         }
     }

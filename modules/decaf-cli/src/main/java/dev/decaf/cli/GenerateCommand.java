@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
         description = {"Continue a prompt with a model; print the generated text (not the prompt).",
             "Sampling: temperature, then top-k, then top-p on what top-k kept;",
             "--temperature 0 is greedy. Stops after --max-tokens tokens or at",
-            "end-of-text. Each token runs a full forward pass (no KV cache yet).",
+            "end-of-text. Keys and values are cached (for onnx, in a graph exported --kv-cache), so each",
+            "new token feeds only itself; --no-kv-cache runs the full forward pass over the whole context",
+            "every step.",
             "A prompt longer than the model's positions is cut to its last tokens, with a note on stderr."},
         footer = {"", "Examples:", "  ./decaf generate --model runs/tiny --prompt 'Once upon a time'",
             "  ./decaf generate --model runs/tiny --prompt 'def f(x):' --temperature 0",
@@ -50,6 +52,9 @@ final class GenerateCommand implements Callable<Integer> {
                     + " with its key/value cache when exported --kv-cache) (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
+    @Option(names = "--no-kv-cache", description = "Recompute the whole context every step (the reference path).")
+    boolean noKvCache;
+
     @Override
     public Integer call() {
         int maxTokens = sampling.maxTokens();
@@ -60,7 +65,8 @@ final class GenerateCommand implements Callable<Integer> {
         if ("onnx".equals(engine)) {
             try (OnnxDecoder decoder = EvalCommand.openOnnx(model.dir(), threads);
                     TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), decoder.config(), spec.commandLine().getErr())) {
-                OnnxGenerator.Result r = new OnnxGenerator(decoder, tok).generate(prompt, maxTokens, sampler);
+                OnnxGenerator.Result r = new OnnxGenerator(decoder, tok).withCache(!noKvCache)
+                        .generate(prompt, maxTokens, sampler);
                 notePromptCut(r.promptIds().length, decoder.config().maxPositions());
                 out.println(r.text());
                 out.flush();
@@ -71,7 +77,8 @@ final class GenerateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
             try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded, spec.commandLine().getErr())) {
-                Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, sampler);
+                Generator.Result r = new Generator(loaded.model(), tok, manager).withKvCache(!noKvCache)
+                        .generate(prompt, maxTokens, sampler);
                 notePromptCut(r.promptIds().length, loaded.config().maxPositions());
                 out.println(r.text());
                 out.flush();

@@ -10,6 +10,8 @@ import dev.decaf.models.infer.Generator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,22 @@ class GenerateCommandTest {
         }
         assertTrue(differs, "another seed, another text");
         assertNotEquals("", a.out());
+    }
+
+    @Test
+    void theKvCacheAndTheFullPassPrintTheSameText() {
+        for (String[] sampling : new String[][] {{"--temperature", "0"}, {"--temperature", "1.0", "--seed", "3"}}) {
+            List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--prompt", "The sea",
+                    "--max-tokens", "40"));
+            args.addAll(List.of(sampling));
+            DecafCliTest.Run cached = InferCli.run(args.toArray(String[]::new));
+            args.add("--no-kv-cache");
+            DecafCliTest.Run full = InferCli.run(args.toArray(String[]::new));
+            assertEquals(0, cached.code(), cached.err());
+            assertEquals(0, full.code(), full.err());
+            assertTrue(cached.out().strip().length() > 0, "some text: " + List.of(sampling));
+            assertEquals(full.out(), cached.out(), List.of(sampling).toString());
+        }
     }
 
     @Test

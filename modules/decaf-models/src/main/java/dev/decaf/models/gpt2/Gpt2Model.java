@@ -15,6 +15,7 @@ import dev.decaf.core.config.Gpt2Config;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.FusedOps;
+import dev.decaf.models.nn.KvCache;
 
 /**
  * GPT-2 (Radford et al. 2019), the whole model in one file:
@@ -25,6 +26,10 @@ import dev.decaf.models.nn.FusedOps;
  *                  h = h + mlp.c_proj(gelu(c_fc(ln_2(h))))  gelu(x) = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
  * logits = ln_f(h) · wteᵀ                                   (output head tied to the embedding)
  * </pre>
+ *
+ * With a {@link KvCache}, each block attends over its cached keys and values and the new tokens'
+ * positions continue after the cached ones (learned positions: {@code wpe[P + i]} for an unpadded
+ * row).
  *
  * Weights keep Hugging Face's Conv1D layout {@code [in, out]} (y = x·W + b), so checkpoints load
  * as they are. Initialisation follows GPT-2: N(0, 0.02) for matrices and embeddings, residual
@@ -86,17 +91,15 @@ public final class Gpt2Model extends DecoderModel {
     }
 
     @Override
-    protected NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
-        long b = ids.getShape().get(0);
-        long t = ids.getShape().get(1);
-        var manager = ids.getManager();
+    protected NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         NDArray tokenTable = value(ps, wte, ids, training);
-        NDArray pos = Attention.positions(manager, b, t, mask);
+        NDArray pos = positions(ids, mask, cache);
         NDArray h = embed(ids, tokenTable).add(embed(pos, value(ps, wpe, ids, training)));
         h = dropout(h, config.embdDropout(), training);
-        NDArray attnMask = Attention.causalMask(manager, t, mask);
+        NDArray attnMask = attentionMask(ids, mask, cache);
         int heads = config.numHeads();
-        for (Layer l : layers) {
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
             NDArray a = layerNorm(h, ps, l.ln1W(), l.ln1B(), training);
             // split, not three slices: its backward is one concatenation, where every slice's
             // backward zero-fills a gradient as wide as qkv and copies into it
@@ -104,6 +107,11 @@ public final class Gpt2Model extends DecoderModel {
             NDArray q = Attention.splitHeads(qkv.get(0), heads);
             NDArray k = Attention.splitHeads(qkv.get(1), heads);
             NDArray v = Attention.splitHeads(qkv.get(2), heads);
+            if (cache != null) {
+                NDArray[] kv = cache.append(i, k, v);
+                k = kv[0];
+                v = kv[1];
+            }
             NDArray y = Attention.mergeHeads(Attention.attend(q, k, v, attnMask, (float) config.attnDropout(), training));
             y = conv1d(y, ps, l.projW(), l.projB(), training);
             h = h.add(dropout(y, config.residDropout(), training));

@@ -15,6 +15,7 @@ import dev.decaf.core.config.LlamaConfig;
 import dev.decaf.models.nn.Attention;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.FusedOps;
+import dev.decaf.models.nn.KvCache;
 import dev.decaf.models.nn.Scalars;
 
 /**
@@ -31,6 +32,10 @@ import dev.decaf.models.nn.Scalars;
  * θ^(−2i/d) and the angle concatenated with itself, x ← x·cos + rotate_half(x)·sin,
  * rotate_half(x) = (−x₂, x₁). Grouped-query attention: query head j reads key/value head
  * j / (H/KV). Linear weights keep the {@code [out, in]} layout; there are no biases.
+ *
+ * <p>With a {@link KvCache}, the cache holds each layer's rotated keys and values with their KV
+ * heads (repeated to H only for the product), and the new tokens' rotary positions are offset by
+ * the cached real tokens ({@code P + i} for an unpadded row).
  */
 public final class LlamaModel extends DecoderModel {
 
@@ -81,21 +86,24 @@ public final class LlamaModel extends DecoderModel {
     }
 
     @Override
-    protected NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
-        long b = ids.getShape().get(0);
-        long t = ids.getShape().get(1);
-        var manager = ids.getManager();
+    protected NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         NDArray table = value(ps, embed, ids, training);
         NDArray h = Embedding.embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
-        NDArray attnMask = Attention.causalMask(manager, t, mask);
-        NDArray[] rope = rotary(Attention.positions(manager, b, t, mask));
+        NDArray attnMask = attentionMask(ids, mask, cache);
+        NDArray[] rope = rotary(positions(ids, mask, cache));
         int heads = config.numHeads();
         int kvHeads = config.numKeyValueHeads();
-        for (Layer l : layers) {
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
             NDArray n = rms(h, value(ps, l.inputNorm(), ids, training));
             NDArray q = rotate(Attention.splitHeads(linear(n, ps, l.q(), training), heads), rope);
             NDArray k = rotate(Attention.splitHeads(linear(n, ps, l.k(), training), kvHeads), rope);
             NDArray v = Attention.splitHeads(linear(n, ps, l.v(), training), kvHeads);
+            if (cache != null) { // cached before the heads repeat: num_key_value_heads of them
+                NDArray[] kv = cache.append(i, k, v);
+                k = kv[0];
+                v = kv[1];
+            }
             if (kvHeads != heads) {
                 k = repeatKv(k, heads / kvHeads);
                 v = repeatKv(v, heads / kvHeads);

@@ -41,6 +41,28 @@ public final class Attention {
     }
 
     /**
+     * The additive mask {@code [B, 1, T, P + T]} of {@code T} new queries that follow {@code P}
+     * cached positions (see {@link KvCache}): {@code −1e30} where key {@code j > P + i} or key
+     * {@code j} is padding. For {@code P = 0} this is {@link #causalMask(NDManager, long, NDArray)}
+     * of the same 0/1 mask.
+     *
+     * @param manager where to create it
+     * @param past P, the cached positions
+     * @param t T, the new positions
+     * @param keyMask the 0/1 mask {@code [B, P + T]} of every key (1 = token)
+     * @return the mask
+     */
+    public static NDArray causalMask(NDManager manager, long past, long t, NDArray keyMask) {
+        long b = keyMask.getShape().get(0);
+        long keys = past + t;
+        NDArray query = manager.arange((int) past, (int) keys, 1, DataType.INT64).reshape(t, 1);
+        NDArray key = manager.arange(0, (int) keys, 1, DataType.INT64).reshape(1, keys);
+        NDArray blocked = key.gt(query).reshape(1, 1, t, keys)
+                .logicalOr(keyMask.toType(DataType.INT64, false).eq(0).reshape(b, 1, 1, keys));
+        return blocked.toType(DataType.FLOAT32, false).mul(MASKED);
+    }
+
+    /**
      * Position ids: 0..T−1, or with segments the number of keys a query may attend to minus one,
      * clamped at 0 ({@code Σ_j allowed(i, j) − 1}), so positions restart at 0 on each example's first
      * token and a left-padded sequence starts at 0 on its first real token. For a 0/1 mask this is

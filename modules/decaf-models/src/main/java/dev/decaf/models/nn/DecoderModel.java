@@ -168,19 +168,78 @@ public abstract class DecoderModel extends AbstractBlock {
             throw new IllegalArgumentException("sequence of " + t + " tokens is longer than the model's "
                     + config().maxPositions() + " positions");
         }
-        return new NDList(logits(ps, ids, mask, training));
+        return new NDList(logits(ps, ids, mask, null, training));
     }
 
     /**
-     * Computes logits {@code [B, T, V]}.
+     * One inference step with a key/value cache: the logits {@code [B, T, V]} of {@code T} new
+     * tokens that follow the cache's {@code P} positions, and every layer's new keys and values
+     * appended to the cache. A prompt is one step of its whole length (the prefill), each new token a
+     * step of {@code T = 1}; the logits equal those {@link #forward} gives the whole sequence at the
+     * new positions, up to rounding.
+     *
+     * @param ps the parameter store
+     * @param ids the new token ids {@code [B, T]} (int32 or int64)
+     * @param mask their 0/1 mask {@code [B, T]} (0 = left padding) or null when all are tokens
+     * @param cache the cache of this batch's earlier steps (empty for the first)
+     * @return the logits of the new tokens
+     * @throws IllegalArgumentException when {@code P + T} exceeds the model's positions
+     */
+    public final NDArray forward(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache) {
+        java.util.Objects.requireNonNull(cache, "cache");
+        if (ids.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, time], got " + ids.getShape());
+        }
+        if (ids.getDataType() != DataType.INT64) {
+            ids = ids.toType(DataType.INT64, false);
+        }
+        long total = cache.length() + ids.getShape().get(1);
+        if (total > config().maxPositions()) {
+            throw new IllegalArgumentException("a cache of " + cache.length() + " positions and " + ids.getShape().get(1)
+                    + " new tokens exceed the model's " + config().maxPositions() + " positions");
+        }
+        cache.begin(ids, mask);
+        try {
+            NDArray logits = logits(ps, ids, mask, cache, false);
+            cache.end();
+            return logits;
+        } catch (RuntimeException e) {
+            cache.abort();
+            throw e;
+        }
+    }
+
+    /**
+     * Computes logits {@code [B, T, V]}. Without a cache, over the whole sequence (training and
+     * the reference path). With one, positions and the attention mask come from {@link
+     * KvCache#positions} and {@link KvCache#attentionMask}, and each layer attends over {@link
+     * KvCache#append}'s keys and values.
      *
      * @param ps the parameter store
      * @param ids token ids, int64 {@code [B, T]}
      * @param mask attention mask {@code [B, T]} or null
+     * @param cache the cache of earlier positions, or null
      * @param training whether dropout is active
      * @return the logits
      */
-    protected abstract NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, boolean training);
+    protected abstract NDArray logits(ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training);
+
+    /**
+     * Returns the positions {@code [B or 1, T]} of a pass: {@link Attention#positions} without a
+     * cache, the cache's step positions with one.
+     */
+    protected static NDArray positions(NDArray ids, NDArray mask, KvCache cache) {
+        return cache == null ? Attention.positions(ids.getManager(), ids.getShape().get(0), ids.getShape().get(1), mask)
+                : cache.positions();
+    }
+
+    /**
+     * Returns the additive attention mask of a pass: {@link Attention#causalMask} without a cache,
+     * the cache's step mask over cached and new keys with one.
+     */
+    protected static NDArray attentionMask(NDArray ids, NDArray mask, KvCache cache) {
+        return cache == null ? Attention.causalMask(ids.getManager(), ids.getShape().get(1), mask) : cache.attentionMask();
+    }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
