@@ -169,19 +169,40 @@ public final class GenerateBenchmark {
                 "new tokens", "kv cache", "tokens/s", "ratio", "per CPU s", "ratio", "same ids", "each round"));
         for (int n : rows.stream().map(Row::newTokens).distinct().toList()) {
             double base = mean(rows, n, false, Row::tokensPerSecond);
-            double baseCpu = mean(rows, n, false, Row::tokensPerCpuSecond);
+            double baseCpu = perCpuSecond(rows, n, false);
             for (boolean kv : new boolean[] {false, true}) {
                 double wall = mean(rows, n, kv, Row::tokensPerSecond);
-                double cpu = mean(rows, n, kv, Row::tokensPerCpuSecond);
+                double cpu = perCpuSecond(rows, n, kv);
                 StringBuilder each = new StringBuilder();
                 rows.stream().filter(r -> r.newTokens() == n && r.kvCache() == kv)
                         .forEach(r -> each.append(String.format(Locale.ROOT, " %.1f", r.tokensPerSecond())));
-                sb.append(String.format(Locale.ROOT, "%10d  %-8s  %10.1f  %6.2fx  %10.1f  %6.2fx  %-8s %s%n", n,
-                        kv ? "on" : "off", wall, wall / base, cpu, cpu / baseCpu,
+                sb.append(String.format(Locale.ROOT, "%10d  %-8s  %10.1f  %6.2fx  %10s  %7s  %-8s %s%n", n,
+                        kv ? "on" : "off", wall, wall / base, orDash("%.1f", cpu), orDash("%.2fx", cpu / baseCpu),
                         kv ? (sameIds(rows, n) ? "yes" : "NO") : "", each));
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * New tokens per CPU second over all rounds of a setting (Σ tokens / Σ CPU seconds), NaN when
+     * the process clock saw no CPU time at all: a generation of a few tokens can be shorter than
+     * its tick.
+     */
+    private static double perCpuSecond(List<Row> rows, int n, boolean kv) {
+        double tokens = 0;
+        double cpu = 0;
+        for (Row r : rows) {
+            if (r.newTokens() == n && r.kvCache() == kv) {
+                tokens += r.tokensPerSecond() * r.seconds();
+                cpu += r.cpuSeconds();
+            }
+        }
+        return cpu > 0 ? tokens / cpu : Double.NaN;
+    }
+
+    private static String orDash(String format, double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
     }
 
     private static double mean(List<Row> rows, int n, boolean kv, java.util.function.ToDoubleFunction<Row> value) {
