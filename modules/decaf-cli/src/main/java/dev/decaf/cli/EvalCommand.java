@@ -6,6 +6,7 @@ import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
 import dev.decaf.onnx.OnnxDecoder;
 import dev.decaf.onnx.OnnxScorer;
+import dev.decaf.onnx.WeightsFingerprint;
 import dev.decaf.text.eval.LossEvaluator;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.text.data.CacheLocation;
@@ -226,11 +227,21 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + ": no such file (--engine onnx reads it; make it with: decaf"
                     + " export onnx --model " + dir + ")");
         }
+        OnnxDecoder decoder;
+        String here;
         try {
-            return OnnxDecoder.open(file, threads.onnxThreads());
+            decoder = OnnxDecoder.open(file, threads.onnxThreads());
+            here = WeightsFingerprint.of(dir);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        String exported = decoder.weightsFingerprint();
+        if (exported != null && here != null && !exported.equals(here)) {
+            decoder.close();
+            throw new IllegalArgumentException(file + ": exported from other weights than " + dir
+                    + "'s model.safetensors (re-export: decaf export onnx --model " + dir + ")");
+        }
+        return decoder;
     }
 
     static void checkModelDir(Path dir) {

@@ -44,6 +44,12 @@ final class ImportCommand {
             PrintWriter o = spec.commandLine().getOut();
             o.println("wrote " + out + " (" + config.modelType() + ", " + config.numLayers() + " layers)");
             o.flush();
+            if (!java.nio.file.Files.isRegularFile(out.resolve("tokenizer.json"))) {
+                // the graph holds no tokenizer: import copies the one beside the ONNX file, if any
+                spec.commandLine().getErr().println("decaf: warning: no tokenizer.json beside " + file + ", so " + out
+                        + " has none: copy the model's tokenizer.json there before eval or generate");
+                spec.commandLine().getErr().flush();
+            }
             return 0;
         }
     }

@@ -173,6 +173,19 @@ class OnnxCommandsTest {
                 "decaf export onnx --model");
         assertBad(InferCli.run("generate", "--model", gpt2.toString(), "--prompt", "a", "--engine", "tf"),
                 "--engine must be djl or onnx");
+        // a graph copied away from its tokenizer imports, and says the directory lacks one
+        Path lone = Files.createDirectories(tmp.resolve("lone")).resolve("model.onnx");
+        Files.copy(gpt2.resolve("model.onnx"), lone);
+        DecafCliTest.Run imported = DecafCliTest.run("import", "onnx", lone.toString(), "--out", tmp.resolve("lone-out").toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertTrue(imported.err().contains("warning: no tokenizer.json beside"), imported.err());
+        // a model.onnx exported from other weights (another seed) is refused, not run
+        Path stale = DecafCliTest.initTinyModel(tmp.resolve("stale"), 8);
+        Files.copy(gpt2.resolve("model.onnx"), stale.resolve("model.onnx"));
+        assertBad(InferCli.run("generate", "--model", stale.toString(), "--prompt", "a", "--engine", "onnx"),
+                "exported from other weights than");
+        assertEquals(0, InferCli.run("generate", "--model", gpt2.toString(), "--prompt", "a", "--max-tokens", "2",
+                "--engine", "onnx").code(), "its own directory's weights pass");
 
         Path notOnnx = Files.writeString(tmp.resolve("junk.onnx"), "not a protobuf at all, just text");
         assertBad(DecafCliTest.run("import", "onnx", notOnnx.toString(), "--out", tmp.resolve("x").toString()), "junk.onnx");

@@ -36,13 +36,16 @@ public final class OnnxDecoder implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelConfig config;
+    private final String weights;
     private final boolean kvCache;
     private final int layers;
     private final long kvHeads;
     private final long headDim;
     private final Path file;
 
-    private OnnxDecoder(Path file, OrtEnvironment env, OrtSession session, ModelConfig config) throws OrtException {
+    private OnnxDecoder(Path file, OrtEnvironment env, OrtSession session, ModelConfig config, String weights)
+            throws OrtException {
+        this.weights = weights;
         this.file = file;
         this.env = env;
         this.session = session;
@@ -99,7 +102,8 @@ public final class OnnxDecoder implements AutoCloseable {
                 throw new IOException(file + ": not a decaf export (no '" + OnnxExporter.META_CONFIG + "' metadata)");
             }
             ModelConfig config = ModelConfig.parse(Json.parseObject(configText), file + " (metadata)");
-            return new OnnxDecoder(file, env, session, config);
+            String weights = session.getMetadata().getCustomMetadata().get(OnnxExporter.META_WEIGHTS);
+            return new OnnxDecoder(file, env, session, config, weights);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new IOException(file + ": ONNX Runtime cannot load it: " + firstLine(e.getMessage()), e);
@@ -107,6 +111,16 @@ public final class OnnxDecoder implements AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * Returns the {@link WeightsFingerprint} of the directory the graph was exported from, or null
+     * for an export that predates it.
+     *
+     * @return lower-case hex SHA-256, or null
+     */
+    public String weightsFingerprint() {
+        return weights;
     }
 
     /** Returns the model's config (from the export's metadata). */

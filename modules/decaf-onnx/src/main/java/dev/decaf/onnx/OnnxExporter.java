@@ -51,6 +51,8 @@ public final class OnnxExporter {
     public static final String META_DTYPE = "decaf.dtype";
     /** Metadata key of the export format's version. */
     public static final String META_FORMAT = "decaf.onnx_format";
+    /** Metadata key of the source directory's {@link WeightsFingerprint} (absent in older exports). */
+    public static final String META_WEIGHTS = "decaf.weights_sha256";
 
     private static final long TWO_GIB = (1L << 31) - (64L << 20); // headroom for the graph itself
 
@@ -169,7 +171,7 @@ public final class OnnxExporter {
                             .build());
                 }
             }
-            ModelProto model = model(g.build(), config, configText, table);
+            ModelProto model = model(g.build(), config, configText, table, WeightsFingerprint.of(modelDir));
             Path tmp = dir.resolve(absOut.getFileName() + ".tmp");
             try (OutputStream os = Files.newOutputStream(tmp)) {
                 CodedOutputStream cos = CodedOutputStream.newInstance(os);
@@ -229,8 +231,9 @@ public final class OnnxExporter {
         return t;
     }
 
-    private ModelProto model(GraphProto graph, ModelConfig config, String configText, WeightTable table) {
-        return ModelProto.newBuilder()
+    private ModelProto model(GraphProto graph, ModelConfig config, String configText, WeightTable table,
+            String weights) {
+        ModelProto.Builder model = ModelProto.newBuilder()
                 .setIrVersion(opset >= 23 ? 11 : 8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setProducerName("decaf")
@@ -240,8 +243,11 @@ public final class OnnxExporter {
                 .addMetadataProps(entry(META_FORMAT, OnnxImporter.FORMAT_VERSION))
                 .addMetadataProps(entry(META_CONFIG, configText))
                 .addMetadataProps(entry(META_KV_CACHE, Boolean.toString(kvCache)))
-                .addMetadataProps(entry(META_DTYPE, table.storedType().name()))
-                .build();
+                .addMetadataProps(entry(META_DTYPE, table.storedType().name()));
+        if (weights != null) {
+            model.addMetadataProps(entry(META_WEIGHTS, weights));
+        }
+        return model.build();
     }
 
     private static StringStringEntryProto entry(String key, String value) {
