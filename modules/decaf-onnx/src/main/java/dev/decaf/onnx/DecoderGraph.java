@@ -1,6 +1,7 @@
 package dev.decaf.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.decaf.core.config.ModelConfig;
 import dev.decaf.onnx.GraphBuilder.Attr;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,24 +44,26 @@ abstract class DecoderGraph {
     /** The position ids [B, S] (int64). */
     protected String positions;
 
-    DecoderGraph(GraphBuilder g, WeightTable table, int opset, boolean kvCache) {
+    /** The layers, key/value heads and head width (the cache's shapes) and the vocabulary (the logits'). */
+    private final int layers;
+    private final int kvHeads;
+    private final int headDim;
+    private final int vocab;
+
+    DecoderGraph(GraphBuilder g, WeightTable table, int opset, boolean kvCache, ModelConfig config, int kvHeads,
+            int headDim) {
         this.g = g;
         this.table = table;
         this.opset = opset;
         this.kvCache = kvCache;
+        this.layers = config.numLayers();
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.vocab = config.vocabSize();
     }
 
     /** Writes the layers from {@code input_ids} to {@code logits}. */
     abstract void write() throws IOException;
-
-    /** Returns the number of layers and the key/value heads and width, for the cache's names. */
-    abstract int layers();
-
-    abstract int kvHeads();
-
-    abstract int headDim();
-
-    abstract int vocab();
 
     /** The Hugging Face weights the graph used, with their shapes, in first-use order. */
     Map<String, long[]> weights() {
@@ -87,19 +90,19 @@ abstract class DecoderGraph {
         g.input("input_ids", TensorProto.DataType.INT64, "batch", "sequence");
         g.input("attention_mask", TensorProto.DataType.INT64, "batch", kvCache ? "total_sequence" : "sequence");
         if (kvCache) {
-            for (int i = 0; i < layers(); i++) {
+            for (int i = 0; i < layers; i++) {
                 for (String kind : List.of("key", "value")) {
-                    g.input("past_key_values." + i + "." + kind, TensorProto.DataType.FLOAT, "batch", kvHeads(),
-                            "past_sequence", headDim());
+                    g.input("past_key_values." + i + "." + kind, TensorProto.DataType.FLOAT, "batch", kvHeads,
+                            "past_sequence", headDim);
                 }
             }
         }
-        g.output("logits", TensorProto.DataType.FLOAT, "batch", "sequence", vocab());
+        g.output("logits", TensorProto.DataType.FLOAT, "batch", "sequence", vocab);
         if (kvCache) {
-            for (int i = 0; i < layers(); i++) {
+            for (int i = 0; i < layers; i++) {
                 for (String kind : List.of("key", "value")) {
-                    g.output("present." + i + "." + kind, TensorProto.DataType.FLOAT, "batch", kvHeads(),
-                            "total_sequence", headDim());
+                    g.output("present." + i + "." + kind, TensorProto.DataType.FLOAT, "batch", kvHeads,
+                            "total_sequence", headDim);
                 }
             }
         }
@@ -195,7 +198,7 @@ abstract class DecoderGraph {
     /** The value names of every {@code past_key_values} input, in declaration order. */
     List<String> pastNames() {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < layers(); i++) {
+        for (int i = 0; i < layers; i++) {
             out.add("past_key_values." + i + ".key");
             out.add("past_key_values." + i + ".value");
         }

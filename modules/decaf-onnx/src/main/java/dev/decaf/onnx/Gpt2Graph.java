@@ -23,28 +23,8 @@ final class Gpt2Graph extends DecoderGraph {
     private final Gpt2Config config;
 
     Gpt2Graph(Gpt2Config config, GraphBuilder g, WeightTable table, int opset, boolean kvCache) {
-        super(g, table, opset, kvCache);
+        super(g, table, opset, kvCache, config, config.numHeads(), config.headDim());
         this.config = config;
-    }
-
-    @Override
-    int layers() {
-        return config.numLayers();
-    }
-
-    @Override
-    int kvHeads() {
-        return config.numHeads();
-    }
-
-    @Override
-    int headDim() {
-        return config.headDim();
-    }
-
-    @Override
-    int vocab() {
-        return config.vocabSize();
     }
 
     @Override

@@ -28,28 +28,8 @@ final class LlamaGraph extends DecoderGraph {
     private final LlamaConfig config;
 
     LlamaGraph(LlamaConfig config, GraphBuilder g, WeightTable table, int opset, boolean kvCache) {
-        super(g, table, opset, kvCache);
+        super(g, table, opset, kvCache, config, config.numKeyValueHeads(), config.headDim());
         this.config = config;
-    }
-
-    @Override
-    int layers() {
-        return config.numLayers();
-    }
-
-    @Override
-    int kvHeads() {
-        return config.numKeyValueHeads();
-    }
-
-    @Override
-    int headDim() {
-        return config.headDim();
-    }
-
-    @Override
-    int vocab() {
-        return config.vocabSize();
     }
 
     @Override
