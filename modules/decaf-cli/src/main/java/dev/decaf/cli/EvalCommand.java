@@ -91,6 +91,10 @@ final class EvalCommand implements Callable<Integer> {
                     + " the same loss) (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "With --engine onnx: the graph to run (default: DIR/model.onnx).")
+    Path onnxFile;
+
     @Override
     public Integer call() throws IOException {
         checkEngine(engine);
@@ -110,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Consumer<String> warn = w -> out.println("warning: " + w);
         if ("onnx".equals(engine)) {
-            try (OnnxDecoder decoder = openOnnx(model, threads)) {
+            try (OnnxDecoder decoder = openOnnx(model, onnxFile, threads)) {
                 report(out, model, decoder.config(), OnnxScorer.evaluator(decoder), warn);
             }
         } else {
@@ -221,8 +225,8 @@ final class EvalCommand implements Callable<Integer> {
      * Opens {@code DIR/model.onnx} with ONNX Runtime; a missing or foreign file is bad input (exit 2)
      * with one line that says how to make it.
      */
-    static OnnxDecoder openOnnx(Path dir, ThreadsOption threads) {
-        Path file = dir.resolve("model.onnx");
+    static OnnxDecoder openOnnx(Path dir, Path onnxFile, ThreadsOption threads) {
+        Path file = onnxFile != null ? onnxFile : dir.resolve("model.onnx");
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such file (--engine onnx reads it; make it with: decaf"
                     + " export onnx --model " + dir + ")");

@@ -8,6 +8,7 @@ import dev.decaf.onnx.OnnxGenerator;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,6 +53,10 @@ final class GenerateCommand implements Callable<Integer> {
                     + " with its key/value cache when exported --kv-cache) (default: ${DEFAULT-VALUE}).")
     String engine = "djl";
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "With --engine onnx: the graph to run (default: DIR/model.onnx).")
+    Path onnxFile;
+
     @Option(names = "--no-kv-cache", description = "Recompute the whole context every step (the reference path).")
     boolean noKvCache;
 
@@ -63,8 +68,12 @@ final class GenerateCommand implements Callable<Integer> {
         EvalCommand.checkModelDir(model.dir());
         PrintWriter out = spec.commandLine().getOut();
         if ("onnx".equals(engine)) {
-            try (OnnxDecoder decoder = EvalCommand.openOnnx(model.dir(), threads);
+            try (OnnxDecoder decoder = EvalCommand.openOnnx(model.dir(), onnxFile, threads);
                     TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), decoder.config(), spec.commandLine().getErr())) {
+                if (!decoder.hasKvCache() && !noKvCache) {
+                    spec.commandLine().getErr().println("decaf: note: the graph has no key/value cache, so every token"
+                            + " recomputes the context (export with --kv-cache for the cached graph)");
+                }
                 OnnxGenerator.Result r = new OnnxGenerator(decoder, tok).withCache(!noKvCache)
                         .generate(prompt, maxTokens, sampler);
                 notePromptCut(r.promptIds().length, decoder.config().maxPositions());

@@ -104,6 +104,7 @@ class OnnxCommandsTest {
             assertEquals(0, onnx.code(), onnx.err());
             assertEquals(djl.out(), onnx.out(), dir.toString());
             assertFalse(djl.out().isBlank());
+            assertTrue(onnx.err().contains("the graph has no key/value cache"), onnx.err());
         }
         // the quickstart base is a trained model: its greedy answer is a word, not noise
         DecafCliTest.Run kv = DecafCliTest.run("export", "onnx", "--model", llama.toString(), "--kv-cache");
@@ -113,6 +114,15 @@ class OnnxCommandsTest {
         DecafCliTest.Run cached = InferCli.run(concat(args, "--engine", "onnx"));
         assertEquals(0, cached.code(), cached.err());
         assertEquals(djl.out(), cached.out(), "with the key/value cache");
+        assertFalse(cached.err().contains("no key/value cache"), cached.err());
+        // --onnx runs a graph kept under another name (here opset 23) against the same directory
+        Path o23 = tmp.resolve("llama-o23.onnx");
+        DecafCliTest.Run export23 = DecafCliTest.run("export", "onnx", "--model", llama.toString(), "--opset", "23",
+                "--kv-cache", "--out", o23.toString());
+        assertEquals(0, export23.code(), export23.err());
+        DecafCliTest.Run named = InferCli.run(concat(args, "--engine", "onnx", "--onnx", o23.toString()));
+        assertEquals(0, named.code(), named.err());
+        assertEquals(djl.out(), named.out(), "opset 23 through --onnx");
     }
 
     @Test
