@@ -52,7 +52,7 @@ final class Generation {
             try (EngineLock.Held engine = EngineLock.acquire()) { // loading initialises, which draws random numbers
                 loaded = ModelDirectory.load(model, manager);
             }
-            Generator.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, Sampler.greedy());
+            dev.decaf.text.sampling.Generation.Result r = new Generator(loaded.model(), tok, manager).generate(prompt, maxTokens, Sampler.greedy());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", job.id());
             m.put("model", job.dir().relativize(model).toString());

@@ -7,6 +7,7 @@ import dev.decaf.core.config.ModelConfig;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -144,7 +145,7 @@ public final class GenerateBenchmark {
         List<Sampler> greedy = prompts.stream().map(p -> Sampler.greedy()).toList();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        List<Generator.Result> results = g.generateBatch(prompts, n, greedy);
+        List<Generation.Result> results = g.generateBatch(prompts, n, greedy);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         return new Row(n, g.kvCache(), round, seconds, prompts.size() * (double) n / seconds, cpu, results.get(0).ids());

@@ -5,6 +5,7 @@ import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
 import dev.decaf.onnx.OnnxDecoder;
 import dev.decaf.onnx.OnnxGenerator;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ final class GenerateCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("decaf: note: the graph has no key/value cache, so every token"
                             + " recomputes the context (export with --kv-cache for the cached graph)");
                 }
-                OnnxGenerator.Result r = new OnnxGenerator(decoder, tok).withCache(!noKvCache)
+                Generation.Result r = new OnnxGenerator(decoder, tok).withCache(!noKvCache)
                         .generate(prompt, maxTokens, sampler);
                 notePromptCut(r.promptIds().length, decoder.config().maxPositions());
                 out.println(r.text());
@@ -86,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelDirectory.Loaded loaded = EvalCommand.loadModel(model.dir(), manager);
             try (TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), loaded, spec.commandLine().getErr())) {
-                Generator.Result r = new Generator(loaded.model(), tok, manager).withKvCache(!noKvCache)
+                Generation.Result r = new Generator(loaded.model(), tok, manager).withKvCache(!noKvCache)
                         .generate(prompt, maxTokens, sampler);
                 notePromptCut(r.promptIds().length, loaded.config().maxPositions());
                 out.println(r.text());

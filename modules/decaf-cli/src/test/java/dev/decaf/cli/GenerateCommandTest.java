@@ -1,12 +1,10 @@
 package dev.decaf.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.nio.file.Path;
@@ -15,6 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code decaf generate} on a model made by {@code decaf init}. */
 class GenerateCommandTest {
@@ -37,7 +38,7 @@ class GenerateCommandTest {
         String expected;
         try (NDManager manager = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(model)) {
             var loaded = ModelDirectory.load(model, manager);
-            Generator.Result g = new Generator(loaded.model(), tok, manager).generate("Hello", 12, Sampler.greedy());
+            Generation.Result g = new Generator(loaded.model(), tok, manager).generate("Hello", 12, Sampler.greedy());
             assertTrue(g.ids().length <= 12);
             assertTrue(java.util.Arrays.stream(g.ids()).allMatch(i -> i < 257), "only ids the tokenizer can decode");
             expected = g.text();

@@ -1,5 +1,8 @@
 package dev.decaf.onnx;
 
+import dev.decaf.text.sampling.Generation.Result;
+import dev.decaf.text.sampling.Generation.Stop;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.util.ArrayList;
@@ -24,30 +27,6 @@ import java.util.Objects;
  */
 public final class OnnxGenerator {
 
-    /** Why a row's generation ended. */
-    public enum Stop {
-        /** A stop id was chosen. */
-        END_OF_TEXT,
-        /** {@code maxNewTokens} tokens were made. */
-        MAX_TOKENS
-    }
-
-    /**
-     * One row's generation.
-     *
-     * @param promptIds the prompt's ids (with the end-of-text start for an empty prompt)
-     * @param ids the new ids, without the stop id
-     * @param text the new ids decoded, or null without a tokenizer
-     * @param stop why it ended
-     */
-    public record Result(int[] promptIds, int[] ids, String text, Stop stop) {
-        @Override
-        public String toString() {
-            return "Result[prompt=" + Arrays.toString(promptIds) + ", ids=" + Arrays.toString(ids) + ", stop=" + stop
-                    + (text == null ? "" : ", text=" + text) + "]";
-        }
-    }
-
     private final OnnxDecoder decoder;
     private final TextTokenizer tokenizer;
     private final int[] stopIds;
@@ -59,8 +38,7 @@ public final class OnnxGenerator {
         this.tokenizer = tokenizer;
         this.stopIds = stopIds;
         this.useCache = useCache && decoder.hasKvCache();
-        int vocab = decoder.config().vocabSize();
-        this.choosable = tokenizer == null ? vocab : Math.min(vocab, tokenizer.vocabSize());
+        this.choosable = Generation.choosable(decoder.config(), tokenizer);
     }
 
     /**
@@ -70,7 +48,7 @@ public final class OnnxGenerator {
      * @param tokenizer the tokenizer, or null for ids only
      */
     public OnnxGenerator(OnnxDecoder decoder, TextTokenizer tokenizer) {
-        this(decoder, tokenizer, defaultStops(decoder, tokenizer), true);
+        this(decoder, tokenizer, Generation.defaultStops(decoder.config(), tokenizer), true);
     }
 
     /**
@@ -98,12 +76,6 @@ public final class OnnxGenerator {
         return useCache;
     }
 
-    private static int[] defaultStops(OnnxDecoder decoder, TextTokenizer tokenizer) {
-        int vocab = decoder.config().vocabSize();
-        int tok = tokenizer == null ? -1 : tokenizer.eosId();
-        int eos = tok >= 0 && tok < vocab ? tok : decoder.config().eosTokenId();
-        return eos >= 0 && eos < vocab ? new int[] {eos} : new int[0];
-    }
 
     /**
      * Generates a continuation of a text prompt.
@@ -134,19 +106,8 @@ public final class OnnxGenerator {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("max new tokens must be >= 0, got " + maxNewTokens);
         }
-        int vocab = decoder.config().vocabSize();
         int rows = prompts.size();
-        int[][] starts = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            int[] p = prompts.get(r);
-            for (int i = 0; i < p.length; i++) {
-                if (p[i] < 0 || p[i] >= vocab) {
-                    throw new IllegalArgumentException("prompt " + r + " id " + i + " = " + p[i]
-                            + " is outside the vocabulary [0, " + vocab + ")");
-                }
-            }
-            starts[r] = p.length > 0 ? p.clone() : new int[] {startId()};
-        }
+        int[][] starts = Generation.starts(prompts, decoder.config(), tokenizer);
         int longest = Arrays.stream(starts).mapToInt(s -> s.length).max().orElse(0);
         int width = longest + maxNewTokens;
         // the context, left-padded: row r's tokens end at column `length`
@@ -187,7 +148,7 @@ public final class OnnxGenerator {
                         next = stopIds.length > 0 ? stopIds[0] : 0; // fed, masked out of nothing: a finished row's own
                     } else {
                         next = sampler.sample(logits.at(r, logits.seq() - 1), choosable);
-                        if (isStop(next)) {
+                        if (Generation.isStop(stopIds, next)) {
                             done[r] = true;
                             stops[r] = Stop.END_OF_TEXT;
                         } else {
@@ -223,23 +184,5 @@ public final class OnnxGenerator {
             out[r] = Arrays.copyOfRange(a[r], from, to);
         }
         return out;
-    }
-
-    private int startId() {
-        int eos = tokenizer != null && tokenizer.eosId() >= 0 ? tokenizer.eosId() : decoder.config().eosTokenId();
-        if (eos < 0 || eos >= decoder.config().vocabSize()) {
-            throw new IllegalArgumentException("an empty prompt needs an end-of-text id to start from,"
-                    + " and neither the tokenizer nor config.json has one");
-        }
-        return eos;
-    }
-
-    private boolean isStop(int id) {
-        for (int s : stopIds) {
-            if (s == id) {
-                return true;
-            }
-        }
-        return false;
     }
 }

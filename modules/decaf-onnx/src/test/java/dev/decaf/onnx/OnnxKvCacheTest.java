@@ -1,12 +1,10 @@
 package dev.decaf.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.decaf.models.checkpoint.ModelDirectory;
 import dev.decaf.models.infer.Generator;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,6 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@code --kv-cache} graph: step-by-step logits with the cache equal the full recomputation,
@@ -75,8 +76,8 @@ class OnnxKvCacheTest {
             OnnxGenerator withCache = new OnnxGenerator(kv, null).withStopIds();
             OnnxGenerator without = withCache.withCache(false);
             assertTrue(withCache.usesCache());
-            List<OnnxGenerator.Result> batched = withCache.generate(List.of(prompts), maxNew, Sampler.greedy());
-            List<OnnxGenerator.Result> batchedNoCache = without.generate(List.of(prompts), maxNew, Sampler.greedy());
+            List<Generation.Result> batched = withCache.generate(List.of(prompts), maxNew, Sampler.greedy());
+            List<Generation.Result> batchedNoCache = without.generate(List.of(prompts), maxNew, Sampler.greedy());
             for (int r = 0; r < prompts.length; r++) {
                 int[] reference = djl.generate(prompts[r], maxNew, Sampler.greedy()).ids();
                 assertEquals(maxNew, reference.length);

@@ -1,12 +1,15 @@
 package dev.decaf.models.infer;
 
-import dev.decaf.text.sampling.Sampler;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.KvCache;
+import dev.decaf.text.sampling.Generation.Result;
+import dev.decaf.text.sampling.Generation.Stop;
+import dev.decaf.text.sampling.Generation;
+import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,30 +48,6 @@ import java.util.Objects;
  */
 public final class Generator {
 
-    /** Why generation ended. */
-    public enum Stop {
-        /** An end-of-text (stop) id was chosen. */
-        END_OF_TEXT,
-        /** {@code maxNewTokens} tokens were made. */
-        MAX_TOKENS
-    }
-
-    /**
-     * A generation.
-     *
-     * @param promptIds the prompt as ids (with the end-of-text start for an empty prompt)
-     * @param ids the new ids, without the stop id
-     * @param text the new ids decoded, or null without a tokenizer
-     * @param stop why it ended
-     */
-    public record Result(int[] promptIds, int[] ids, String text, Stop stop) {
-        @Override
-        public String toString() {
-            return "Result[prompt=" + Arrays.toString(promptIds) + ", ids=" + Arrays.toString(ids) + ", stop=" + stop
-                    + (text == null ? "" : ", text=" + text) + "]";
-        }
-    }
-
     private final DecoderModel model;
     private final TextTokenizer tokenizer;
     private final NDManager manager;
@@ -82,8 +61,7 @@ public final class Generator {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.stopIds = stopIds;
         this.kvCache = kvCache;
-        int vocab = model.config().vocabSize();
-        this.choosable = tokenizer == null ? vocab : Math.min(vocab, tokenizer.vocabSize());
+        this.choosable = Generation.choosable(model.config(), tokenizer);
     }
 
     /**
@@ -93,7 +71,7 @@ public final class Generator {
      * @param manager a manager on the model's device, for the per-step inputs
      */
     public Generator(DecoderModel model, NDManager manager) {
-        this(model, null, manager, defaultStops(model, null), true);
+        this(model, null, manager, Generation.defaultStops(model.config(), null), true);
     }
 
     /**
@@ -105,7 +83,8 @@ public final class Generator {
      * @param manager a manager on the model's device, for the per-step inputs
      */
     public Generator(DecoderModel model, TextTokenizer tokenizer, NDManager manager) {
-        this(model, Objects.requireNonNull(tokenizer, "tokenizer"), manager, defaultStops(model, tokenizer), true);
+        this(model, Objects.requireNonNull(tokenizer, "tokenizer"), manager,
+                Generation.defaultStops(model.config(), tokenizer), true);
     }
 
     /**
@@ -139,13 +118,6 @@ public final class Generator {
         return stopIds.clone();
     }
 
-    /** The tokenizer's end-of-text id; the config's only without one (see the class comment). */
-    private static int[] defaultStops(DecoderModel model, TextTokenizer tokenizer) {
-        int vocab = model.config().vocabSize();
-        int tok = tokenizer == null ? -1 : tokenizer.eosId();
-        int eos = tok >= 0 && tok < vocab ? tok : model.config().eosTokenId();
-        return eos >= 0 && eos < vocab ? new int[] {eos} : new int[0];
-    }
 
     /**
      * Generates a continuation of a text prompt.
@@ -195,19 +167,8 @@ public final class Generator {
             throw new IllegalArgumentException("need one sampler per prompt and at least one prompt, got "
                     + prompts.size() + " prompts and " + samplers.size() + " samplers");
         }
-        int vocab = model.config().vocabSize();
         int rows = prompts.size();
-        int[][] starts = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            int[] prompt = prompts.get(r);
-            for (int i = 0; i < prompt.length; i++) {
-                if (prompt[i] < 0 || prompt[i] >= vocab) {
-                    throw new IllegalArgumentException((rows > 1 ? "prompt " + r + ": " : "") + "prompt id " + i + " = "
-                            + prompt[i] + " is outside the vocabulary [0, " + vocab + ")");
-                }
-            }
-            starts[r] = prompt.length > 0 ? prompt.clone() : new int[] {startId()};
-        }
+        int[][] starts = Generation.starts(prompts, model.config(), tokenizer);
         Batch batch = new Batch(starts, maxNewTokens);
         try (KvCache cache = kvCache ? new KvCache(manager) : null) {
             boolean cached = kvCache;
@@ -283,7 +244,7 @@ public final class Generator {
 
         /** Records row r's chosen id (or, for a row already done, the id it is fed to stay aligned). */
         void choose(int r, long id) {
-            if (!done[r] && isStop((int) id)) {
+            if (!done[r] && Generation.isStop(stopIds, (int) id)) {
                 done[r] = true;
                 stops[r] = Stop.END_OF_TEXT;
             } else if (!done[r]) {
@@ -369,23 +330,5 @@ public final class Generator {
             System.arraycopy(flat, r * v, out[r], 0, v);
         }
         return out;
-    }
-
-    private int startId() {
-        int eos = tokenizer != null && tokenizer.eosId() >= 0 ? tokenizer.eosId() : model.config().eosTokenId();
-        if (eos < 0 || eos >= model.config().vocabSize()) {
-            throw new IllegalArgumentException("an empty prompt needs an end-of-text id to start from,"
-                    + " and neither the tokenizer nor config.json has one");
-        }
-        return eos;
-    }
-
-    private boolean isStop(int id) {
-        for (int s : stopIds) {
-            if (s == id) {
-                return true;
-            }
-        }
-        return false;
     }
 }

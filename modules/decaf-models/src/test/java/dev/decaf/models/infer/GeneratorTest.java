@@ -1,19 +1,20 @@
 package dev.decaf.models.infer;
 
+
+import ai.djl.ndarray.NDManager;
+import dev.decaf.models.checkpoint.ModelDirectory;
+import dev.decaf.models.nn.DecoderModel;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ai.djl.ndarray.NDManager;
-import dev.decaf.models.checkpoint.ModelDirectory;
-import dev.decaf.models.nn.DecoderModel;
-import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /** Generation with the golden gpt2-tiny model against a step-by-step reference built on model.forward. */
 class GeneratorTest {
@@ -57,10 +58,10 @@ class GeneratorTest {
     void greedyGenerationIsTheStepwiseArgmax() {
         int[] prompt = {3, 14, 15, 92, 65, 35};
         int steps = 24;
-        Generator.Result r = new Generator(model, manager).withStopIds().generate(prompt, steps, Sampler.greedy());
+        Generation.Result r = new Generator(model, manager).withStopIds().generate(prompt, steps, Sampler.greedy());
         assertArrayEquals(referenceGreedy(prompt, steps, 64), r.ids());
         assertArrayEquals(prompt, r.promptIds());
-        assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
+        assertEquals(Generation.Stop.MAX_TOKENS, r.stop());
         assertNull(r.text(), "no tokenizer, no text");
     }
 
@@ -71,7 +72,7 @@ class GeneratorTest {
             prompt[i] = (i * 37 + 11) % 95;
         }
         int steps = 9; // the context grows to 69 > 64 positions
-        Generator.Result r = new Generator(model, manager).withStopIds().generate(prompt, steps, Sampler.greedy());
+        Generation.Result r = new Generator(model, manager).withStopIds().generate(prompt, steps, Sampler.greedy());
         assertArrayEquals(referenceGreedy(prompt, steps, 64), r.ids());
     }
 
@@ -84,17 +85,17 @@ class GeneratorTest {
         while (all[first] != stopId) {
             first++;
         }
-        Generator.Result r = new Generator(model, manager).withStopIds(stopId).generate(prompt, 20, Sampler.greedy());
+        Generation.Result r = new Generator(model, manager).withStopIds(stopId).generate(prompt, 20, Sampler.greedy());
         assertArrayEquals(Arrays.copyOf(all, first), r.ids());
-        assertEquals(Generator.Stop.END_OF_TEXT, r.stop());
+        assertEquals(Generation.Stop.END_OF_TEXT, r.stop());
         assertArrayEquals(new int[] {95}, new Generator(model, manager).stopIds(), "config.json eos_token_id");
     }
 
     @Test
     void seededSamplingIsReproducibleAndAnEmptyPromptStartsAtEndOfText() {
         Generator g = new Generator(model, manager).withStopIds();
-        Generator.Result a = g.generate(new int[0], 12, new Sampler(1.0, 20, 0.95, 9));
-        Generator.Result b = g.generate(new int[0], 12, new Sampler(1.0, 20, 0.95, 9));
+        Generation.Result a = g.generate(new int[0], 12, new Sampler(1.0, 20, 0.95, 9));
+        Generation.Result b = g.generate(new int[0], 12, new Sampler(1.0, 20, 0.95, 9));
         assertArrayEquals(a.ids(), b.ids());
         assertArrayEquals(new int[] {95}, a.promptIds());
         assertEquals(12, a.ids().length);

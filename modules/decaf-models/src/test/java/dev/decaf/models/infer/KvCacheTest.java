@@ -1,9 +1,5 @@
 package dev.decaf.models.infer;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +8,7 @@ import dev.decaf.core.config.ModelConfig;
 import dev.decaf.core.json.Json;
 import dev.decaf.models.nn.DecoderModel;
 import dev.decaf.models.nn.KvCache;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The key/value cache against the reference path (a full forward pass over the whole context every
@@ -199,11 +200,11 @@ class KvCacheTest {
                     samplers.add(greedy ? Sampler.greedy() : new Sampler(1.0, 0, 1.0, 100 + i));
                 }
                 Generator g = new Generator(model, manager).withStopIds(stop).withKvCache(kv);
-                List<Generator.Result> batch = g.generateBatch(prompts, steps, samplers);
+                List<Generation.Result> batch = g.generateBatch(prompts, steps, samplers);
                 assertEquals(prompts.size(), batch.size());
                 for (int i = 0; i < prompts.size(); i++) {
                     Sampler alone = greedy ? Sampler.greedy() : new Sampler(1.0, 0, 1.0, 100 + i);
-                    Generator.Result want = single.withStopIds(stop).generate(prompts.get(i), steps, alone);
+                    Generation.Result want = single.withStopIds(stop).generate(prompts.get(i), steps, alone);
                     String where = which + (greedy ? " greedy" : " sampled") + (kv ? " cached" : " uncached") + " row " + i;
                     assertArrayEquals(want.ids(), batch.get(i).ids(), where);
                     assertEquals(want.stop(), batch.get(i).stop(), where);
@@ -212,9 +213,9 @@ class KvCacheTest {
             }
         }
         Generator g = new Generator(model, manager).withStopIds(stop);
-        Generator.Result early = g.generateBatch(prompts, steps, List.of(Sampler.greedy(), Sampler.greedy(),
+        Generation.Result early = g.generateBatch(prompts, steps, List.of(Sampler.greedy(), Sampler.greedy(),
                 Sampler.greedy(), Sampler.greedy())).get(1);
-        assertEquals(Generator.Stop.END_OF_TEXT, early.stop(), "the second row stops at its fifth id");
+        assertEquals(Generation.Stop.END_OF_TEXT, early.stop(), "the second row stops at its fifth id");
         assertArrayEquals(Arrays.copyOf(second, indexOf(second, stop)), early.ids());
     }
 

@@ -7,6 +7,7 @@ import dev.decaf.text.data.PromptCompletionIds;
 import dev.decaf.text.data.builtin.ExactMatch;
 import dev.decaf.text.data.builtin.TaskExample;
 import dev.decaf.text.data.builtin.TaskMetric;
+import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import dev.decaf.train.recipe.Recipe;
@@ -134,7 +135,7 @@ final class TaskScore {
         int n = examples();
         int correct = 0;
         for (Item item : items.subList(0, n)) {
-            Generator.Result r = item.ids() != null ? generator.generate(item.ids(), MAX_ANSWER_TOKENS, greedy)
+            Generation.Result r = item.ids() != null ? generator.generate(item.ids(), MAX_ANSWER_TOKENS, greedy)
                     : generator.generate(item.prompt(), MAX_ANSWER_TOKENS, greedy);
             correct += ExactMatch.matches(r.text(), item.reference()) ? 1 : 0;
         }
