@@ -6,7 +6,6 @@ import dev.decaf.models.checkpoint.TokenIds;
 import dev.decaf.models.infer.Evaluator;
 import dev.decaf.onnx.OnnxDecoder;
 import dev.decaf.onnx.OnnxScorer;
-import dev.decaf.onnx.WeightsFingerprint;
 import dev.decaf.text.eval.LossEvaluator;
 import dev.decaf.core.config.ModelConfig;
 import dev.decaf.text.data.CacheLocation;
@@ -86,18 +85,11 @@ final class EvalCommand implements Callable<Integer> {
                     + " once; use the recipe's to compare with training (default: ${DEFAULT-VALUE}).")
     String template = PromptTemplate.PLACEHOLDER;
 
-    @Option(names = "--engine", paramLabel = "NAME",
-            description = "Inference engine: djl, or onnx (ONNX Runtime on DIR/model.onnx, made by decaf export onnx;"
-                    + " the same loss) (default: ${DEFAULT-VALUE}).")
-    String engine = "djl";
-
-    @Option(names = "--onnx", paramLabel = "FILE",
-            description = "With --engine onnx: the graph to run (default: DIR/model.onnx).")
-    Path onnxFile;
+    @Mixin
+    EngineOption engine;
 
     @Override
     public Integer call() throws IOException {
-        checkEngine(engine);
         overlongRule(overlong);
         promptTemplate(template);
         if (batchSize < 1) {
@@ -113,8 +105,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Consumer<String> warn = w -> out.println("warning: " + w);
-        if ("onnx".equals(engine)) {
-            try (OnnxDecoder decoder = openOnnx(model, onnxFile, threads)) {
+        if (engine.onnx()) {
+            try (OnnxDecoder decoder = engine.open(model, threads)) {
                 report(out, model, decoder.config(), OnnxScorer.evaluator(decoder), warn);
             }
         } else {
@@ -212,40 +204,6 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         throw new IllegalArgumentException("--overlong must be truncate, drop or error, got '" + value + "'");
-    }
-
-    /** Rejects every engine but {@code djl} and {@code onnx}. */
-    static void checkEngine(String engine) {
-        if (!"djl".equals(engine) && !"onnx".equals(engine)) {
-            throw new IllegalArgumentException("--engine must be djl or onnx, got '" + engine + "'");
-        }
-    }
-
-    /**
-     * Opens {@code DIR/model.onnx} with ONNX Runtime; a missing or foreign file is bad input (exit 2)
-     * with one line that says how to make it.
-     */
-    static OnnxDecoder openOnnx(Path dir, Path onnxFile, ThreadsOption threads) {
-        Path file = onnxFile != null ? onnxFile : dir.resolve("model.onnx");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such file (--engine onnx reads it; make it with: decaf"
-                    + " export onnx --model " + dir + ")");
-        }
-        OnnxDecoder decoder;
-        String here;
-        try {
-            decoder = OnnxDecoder.open(file, threads.onnxThreads());
-            here = WeightsFingerprint.of(dir);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        String exported = decoder.weightsFingerprint();
-        if (exported != null && here != null && !exported.equals(here)) {
-            decoder.close();
-            throw new IllegalArgumentException(file + ": exported from other weights than " + dir
-                    + "'s model.safetensors (re-export: decaf export onnx --model " + dir + ")");
-        }
-        return decoder;
     }
 
     static void checkModelDir(Path dir) {

@@ -9,7 +9,6 @@ import dev.decaf.text.sampling.Generation;
 import dev.decaf.text.sampling.Sampler;
 import dev.decaf.text.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,14 +48,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--engine", paramLabel = "NAME",
-            description = "Inference engine: djl, or onnx (ONNX Runtime on DIR/model.onnx, made by decaf export onnx;"
-                    + " with its key/value cache when exported --kv-cache) (default: ${DEFAULT-VALUE}).")
-    String engine = "djl";
-
-    @Option(names = "--onnx", paramLabel = "FILE",
-            description = "With --engine onnx: the graph to run (default: DIR/model.onnx).")
-    Path onnxFile;
+    @Mixin
+    EngineOption engine;
 
     @Option(names = "--no-kv-cache", description = "Recompute the whole context every step (the reference path).")
     boolean noKvCache;
@@ -65,11 +58,11 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         int maxTokens = sampling.maxTokens();
         Sampler sampler = sampling.sampler();
-        EvalCommand.checkEngine(engine);
+        boolean onnx = engine.onnx();
         EvalCommand.checkModelDir(model.dir());
         PrintWriter out = spec.commandLine().getOut();
-        if ("onnx".equals(engine)) {
-            try (OnnxDecoder decoder = EvalCommand.openOnnx(model.dir(), onnxFile, threads);
+        if (onnx) {
+            try (OnnxDecoder decoder = engine.open(model.dir(), threads);
                     TextTokenizer tok = EvalCommand.loadTokenizer(model.dir(), decoder.config(), spec.commandLine().getErr())) {
                 if (!decoder.hasKvCache() && !noKvCache) {
                     spec.commandLine().getErr().println("decaf: note: the graph has no key/value cache, so every token"
